@@ -1,0 +1,199 @@
+//! The whole transform of one file's text, with no I/O: parse, resolve, plan, apply the edits,
+//! and parse the result again. A result that would add a syntax error is dropped and the file
+//! reported, so amp2mp never writes a broken file. Positions are turned into 1-based lines and
+//! columns here, for every output format.
+
+use crate::edit;
+use crate::lang::{self, Lang};
+use crate::mapping::Target;
+use crate::plan::{self, Finding};
+use crate::queries;
+use crate::resolve::Resolution;
+use tree_sitter::Tree;
+
+/// A finding with its position, 1-based; columns count characters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub finding: Finding,
+}
+
+/// What the transform made of one file.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// The new text, when it differs from the input.
+    pub output: Option<String>,
+    /// Calls rewritten, with their 1-based line and column.
+    pub rewrites: Vec<(Target, usize, usize)>,
+    pub findings: Vec<Located>,
+    /// Why the file could not be transformed, if it could not.
+    pub error: Option<String>,
+}
+
+/// Transforms `source`, parsed as `lang`.
+pub fn transform(lang: Lang, source: &str) -> Outcome {
+    let queries = match queries::for_lang(lang) {
+        Ok(q) => q,
+        Err(e) => return failed(e.to_string()),
+    };
+    let Some(tree) = lang::parse(lang, source) else {
+        return failed("the parser gave up on this file".into());
+    };
+    let res = Resolution::new(&tree, source, queries);
+    let plan = plan::plan(&res);
+    let index = LineIndex::new(source);
+    let mut out = Outcome {
+        rewrites: plan
+            .rewrites
+            .iter()
+            .map(|r| {
+                let (l, c) = index.position(source, r.at);
+                (r.target, l, c)
+            })
+            .collect(),
+        findings: plan
+            .findings
+            .iter()
+            .map(|f| index.locate(source, f.clone()))
+            .collect(),
+        ..Outcome::default()
+    };
+    if plan.edits.is_empty() {
+        return out;
+    }
+    let (edits, rejected) = edit::sort_and_split(plan.edits);
+    let output = edit::apply(source, &edits);
+    let verdict = if !rejected.is_empty() {
+        Err("internal: overlapping edits were planned".to_string())
+    } else {
+        verify(lang, &tree, &output)
+    };
+    match verdict {
+        Ok(()) => out.output = (output != source).then_some(output),
+        Err(why) => {
+            out.error = Some(format!("{why}; the file was left unchanged"));
+            out.rewrites.clear();
+            for f in &mut out.findings {
+                if f.finding.fixable {
+                    f.finding.fixable = false;
+                    f.finding.message += " (not applied: the rewritten file would not parse)";
+                }
+            }
+        }
+    }
+    out
+}
+
+fn failed(error: String) -> Outcome {
+    Outcome {
+        error: Some(error),
+        ..Outcome::default()
+    }
+}
+
+/// The rewritten text must parse with no more errors than the original had.
+fn verify(lang: Lang, before: &Tree, output: &str) -> Result<(), String> {
+    let Some(after) = lang::parse(lang, output) else {
+        return Err("the rewritten file could not be parsed".into());
+    };
+    if error_count(&after) > error_count(before) {
+        return Err("the rewrite would add a syntax error".into());
+    }
+    Ok(())
+}
+
+/// Number of ERROR and MISSING nodes in a tree (iterative walk).
+pub fn error_count(tree: &Tree) -> usize {
+    if !tree.root_node().has_error() {
+        return 0;
+    }
+    let mut count = 0;
+    let mut cursor = tree.walk();
+    loop {
+        let node = cursor.node();
+        if node.is_error() || node.is_missing() {
+            count += 1;
+        }
+        if node.has_error() && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return count;
+            }
+        }
+    }
+}
+
+/// Byte offset → 1-based line and character column.
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(source: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i + 1));
+        LineIndex { starts }
+    }
+
+    /// The 1-based line and column of byte `at`; a BOM does not count as a column.
+    pub fn position(&self, source: &str, at: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&s| s <= at) - 1;
+        let start = self.starts[line];
+        let prefix = source.get(start..at).unwrap_or("");
+        let prefix = prefix.strip_prefix('\u{feff}').unwrap_or(prefix);
+        (line + 1, prefix.chars().count() + 1)
+    }
+
+    fn locate(&self, source: &str, finding: Finding) -> Located {
+        let (line, column) = self.position(source, finding.range.start);
+        let (end_line, end_column) = self.position(source, finding.range.end);
+        Located {
+            line,
+            column,
+            end_line,
+            end_column,
+            finding,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based_characters() {
+        let src = "\u{feff}ab\né = x;";
+        let idx = LineIndex::new(src);
+        assert_eq!(idx.position(src, 3), (1, 1));
+        assert_eq!(idx.position(src, 4), (1, 2));
+        let e = src.find('=').unwrap();
+        assert_eq!(idx.position(src, e), (2, 3));
+    }
+
+    #[test]
+    fn a_rewrite_that_breaks_the_file_is_dropped() {
+        let tree = lang::parse(Lang::JavaScript, "a();").unwrap();
+        assert!(verify(Lang::JavaScript, &tree, "a(;").is_err());
+        assert!(verify(Lang::JavaScript, &tree, "b();").is_ok());
+    }
+
+    #[test]
+    fn seed_example() {
+        let src = "import amplitude from 'amplitude-js';\n\nconst amplitudeClient = amplitude.getInstance();\namplitudeClient.init('API_KEY');\namplitudeClient.logEvent('Clicked Button', {'finished_flow': false });\n";
+        let out = transform(Lang::JavaScript, src);
+        assert_eq!(out.error, None);
+        assert_eq!(
+            out.output.as_deref(),
+            Some("import mixpanel from 'mixpanel-browser';\n\nmixpanel.init('API_KEY');\nmixpanel.track('Clicked Button', {'finished_flow': false });\n")
+        );
+    }
+}

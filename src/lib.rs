@@ -1,0 +1,13 @@
+//! amp2mp: a codemod that migrates JavaScript and TypeScript code from the Amplitude analytics
+//! SDKs to Mixpanel. The library holds the whole pipeline
+//! (discover → prefilter → parse → find → resolve → plan → verify → render | write);
+//! the `amp2mp` binary only parses the command line and calls [`app::run`].
+
+pub mod edit;
+pub mod engine;
+pub mod lang;
+pub mod mapping;
+pub mod plan;
+pub mod queries;
+pub mod resolve;
+pub mod scope;

@@ -1,0 +1,895 @@
+//! Which expressions in one file are Amplitude clients. Reads the query captures (imports,
+//! requires, calls, stores) and the file's scopes, and answers: is this receiver an Amplitude
+//! client, from which SDK, which instance? Only identifiers bound to an Amplitude import, a stored
+//! client, or the snippet's global `amplitude` (when nothing local shadows it) count.
+
+use crate::queries::{Compiled, Queries};
+use crate::scope::{Binding, Scopes};
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use streaming_iterator::StreamingIterator;
+use tree_sitter::{Node, QueryCursor, Tree};
+
+/// Which Amplitude SDK a binding comes from; decides the Mixpanel package it migrates to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Family {
+    /// `amplitude-js` (legacy browser SDK), and the snippet's global.
+    Legacy,
+    /// `@amplitude/analytics-browser`, `@amplitude/unified`, `@amplitude/marketing-analytics-browser`.
+    Browser,
+    /// `@amplitude/analytics-node`, `@amplitude/node`.
+    Server,
+    /// `@amplitude/analytics-react-native`, `@amplitude/react-native`.
+    Mobile,
+    /// Other Amplitude packages (types, plugins, React components, Ampli).
+    Other,
+}
+
+impl Family {
+    /// The family of a module name, `None` when it is not an Amplitude package.
+    pub fn of_package(source: &str) -> Option<Family> {
+        Some(match source {
+            "amplitude-js" => Family::Legacy,
+            "@amplitude/analytics-browser"
+            | "@amplitude/unified"
+            | "@amplitude/marketing-analytics-browser" => Family::Browser,
+            "@amplitude/analytics-node" | "@amplitude/node" => Family::Server,
+            "@amplitude/analytics-react-native" | "@amplitude/react-native" => Family::Mobile,
+            s if s.starts_with("@amplitude/") || s == "react-amplitude" => Family::Other,
+            _ => return None,
+        })
+    }
+
+    /// Whether amp2mp rewrites calls of this family (the browser SDKs, to `mixpanel-browser`).
+    pub fn is_rewritten(self) -> bool {
+        matches!(self, Family::Legacy | Family::Browser)
+    }
+}
+
+/// The module Mixpanel's browser SDK is imported from.
+pub const MIXPANEL_BROWSER: &str = "mixpanel-browser";
+
+/// Which instance a client expression denotes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Instance {
+    Default,
+    /// `getInstance('name')`: the name, lower-cased as Amplitude does, and its quote character.
+    Named(String, char),
+    /// `getInstance(expr)` with a name amp2mp cannot read.
+    Unknown,
+}
+
+/// What an imported name is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Imported {
+    /// The package object: `amplitude-js`'s manager, or the browser SDK's namespace.
+    Module,
+    /// A named export (`track`, `createInstance`, `Identify`, …), by its exported name.
+    Named(String),
+}
+
+/// One binding an import introduces.
+#[derive(Clone, Debug)]
+pub struct ImportBinding {
+    pub binding: Binding,
+    pub imported: Imported,
+    /// The `{ a as b }` specifier or `{ a: b }` property, for removing just it.
+    pub specifier: Option<Range<usize>>,
+}
+
+/// An `import … from` or `const … = require(…)` of an Amplitude or Mixpanel package.
+#[derive(Clone, Debug)]
+pub struct Import {
+    pub source: String,
+    /// The statement, when amp2mp may replace or delete it whole.
+    pub statement: Option<Range<usize>>,
+    /// Where the statement is (also when it may not be removed), for reports.
+    pub range: Range<usize>,
+    pub is_require: bool,
+    pub quote: char,
+    pub semicolon: bool,
+    pub bindings: Vec<ImportBinding>,
+}
+
+/// A call expression in the file, from `queries/calls.scm`.
+#[derive(Clone, Copy, Debug)]
+pub struct Call<'t> {
+    pub node: Node<'t>,
+    pub callee: Node<'t>,
+    /// The object of a method call; `None` for a plain function call.
+    pub receiver: Option<Node<'t>>,
+    /// The method name, or the called identifier.
+    pub name: Node<'t>,
+    pub args: Node<'t>,
+}
+
+/// Where a client is stored: a declarator, an assignment or a class field.
+#[derive(Clone, Debug)]
+pub struct StoreSite {
+    /// The statement to delete when the client is no longer needed; `None` when it cannot be
+    /// deleted safely (exported, several declarators, an assignment inside an expression).
+    pub statement: Option<Range<usize>>,
+    pub range: Range<usize>,
+    /// The identifier assigned to, which the scope walk counts as a reference.
+    pub target_ref: Option<usize>,
+    /// The client expression stored, if any (`let c;` stores none).
+    pub value: Option<Range<usize>>,
+}
+
+/// A variable or `this` field that holds an Amplitude client.
+#[derive(Clone, Debug)]
+pub struct StoredClient {
+    pub display: String,
+    pub origin: Origin,
+    pub family: Family,
+    pub instance: Instance,
+    pub sites: Vec<StoreSite>,
+    /// Something other than a client is stored there too: calls through it are reported.
+    pub ambiguous: bool,
+    /// Node ids of the reads (`client` identifiers or `this.client` members).
+    pub uses: Vec<usize>,
+}
+
+/// How a receiver reaches Amplitude.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Root {
+    /// An import binding.
+    Import(Binding),
+    /// A stored client, by its key in [`Resolution::stored`].
+    Stored(StoreKey),
+    /// The snippet's global `amplitude`.
+    Global,
+    /// `window.amplitude`.
+    Window,
+}
+
+/// Key of a stored client: a variable binding or a class field.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum StoreKey {
+    Var(Binding),
+    Field { class: usize, name: String },
+}
+
+/// Where a client comes from in the end, which decides how the Mixpanel object is reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// An import or require: `mixpanel` from the `mixpanel-browser` import amp2mp adds or reuses.
+    Import,
+    /// The snippet's global `amplitude`: the Mixpanel snippet's global `mixpanel`.
+    Global,
+    /// `window.amplitude`: `window.mixpanel`.
+    Window,
+}
+
+/// A resolved Amplitude receiver or function.
+#[derive(Clone, Debug)]
+pub struct Client {
+    pub origin: Origin,
+    pub family: Family,
+    pub instance: Instance,
+    pub root: Root,
+    /// The identifier or `this.x` node read at the root.
+    pub root_ref: usize,
+    /// `getInstance()`/`createInstance()` calls on the way, by node id.
+    pub producers: Vec<usize>,
+}
+
+/// Everything known about one file's Amplitude use.
+pub struct Resolution<'t> {
+    pub source: &'t str,
+    pub scopes: Scopes,
+    pub imports: Vec<Import>,
+    pub calls: Vec<Call<'t>>,
+    pub stored: HashMap<StoreKey, StoredClient>,
+    /// Ranges of the tree's ERROR nodes.
+    pub error_ranges: Vec<Range<usize>>,
+    /// Bindings of the Amplitude imports, with what they import and their family.
+    import_bindings: HashMap<Binding, (Family, Imported)>,
+    calls_by_node: HashMap<usize, usize>,
+    news: HashMap<usize, Node<'t>>,
+    this_members: Vec<(Node<'t>, String)>,
+}
+
+impl<'t> Resolution<'t> {
+    /// Resolves `tree` (parsed from `source`) with the compiled `queries`.
+    pub fn new(tree: &'t Tree, source: &'t str, queries: &Queries) -> Resolution<'t> {
+        let root = tree.root_node();
+        let mut anchored = collect_imports(&queries.imports, root, source);
+        anchored.extend(collect_requires(&queries.requires, root, source));
+        anchored.sort_by_key(|(i, _)| i.range.start);
+        let (calls, news) = collect_calls(&queries.calls, root, source);
+        let stores = collect_stores(&queries.stores, root, source);
+
+        let mut names: HashSet<String> = HashSet::new();
+        for (import, _) in &anchored {
+            for b in &import.bindings {
+                names.insert(b.binding.name.clone());
+            }
+        }
+        for s in &stores {
+            if let StoreTarget::Var(n) = &s.target {
+                names.insert(source[n.byte_range()].to_string());
+            }
+        }
+        let scopes = Scopes::build(tree, source, &names);
+
+        // Bindings were recorded by name only; place each in the scope that declares it.
+        let mut imports = Vec::with_capacity(anchored.len());
+        for (mut import, anchor) in anchored {
+            let scope = scopes.scope_of(anchor);
+            for b in &mut import.bindings {
+                if let Some(resolved) = scopes.resolve(&b.binding.name, scope) {
+                    b.binding = resolved;
+                }
+            }
+            imports.push(import);
+        }
+        let import_bindings = imports
+            .iter()
+            .filter_map(|i| Family::of_package(&i.source).map(|f| (i, f)))
+            .flat_map(|(i, f)| {
+                i.bindings
+                    .iter()
+                    .map(move |b| (b.binding.clone(), (f, b.imported.clone())))
+            })
+            .collect();
+        let calls_by_node = calls.iter().enumerate().map(|(i, c)| (c.node.id(), i)).collect();
+        let this_members = stores
+            .iter()
+            .filter_map(|s| match &s.target {
+                StoreTarget::ThisRead(n) => Some((*n, field_name(*n, source))),
+                _ => None,
+            })
+            .collect();
+        let mut res = Resolution {
+            source,
+            scopes,
+            imports,
+            calls,
+            stored: HashMap::new(),
+            error_ranges: error_ranges(tree),
+            import_bindings,
+            calls_by_node,
+            news,
+            this_members,
+        };
+        res.resolve_stores(&stores);
+        res
+    }
+
+    /// The family and imported name of an Amplitude import binding.
+    pub fn import_binding(&self, b: &Binding) -> Option<&(Family, Imported)> {
+        self.import_bindings.get(b)
+    }
+
+    /// The call expression node with this id, if it is a call.
+    pub fn call_by_node(&self, id: usize) -> Option<&Call<'t>> {
+        self.calls_by_node.get(&id).map(|&i| &self.calls[i])
+    }
+
+    fn text(&self, n: Node) -> &'t str {
+        &self.source[n.byte_range()]
+    }
+
+    fn resolve_stores(&mut self, stores: &[Store<'t>]) {
+        // First the stores whose value is a client, then everything else stored in the same place.
+        let mut keyed: Vec<(StoreKey, &Store<'t>, Option<Client>)> = Vec::new();
+        for s in stores {
+            let Some(key) = self.store_key(s) else { continue };
+            let client = s.value.and_then(|v| self.client_expr(v));
+            keyed.push((key, s, client));
+        }
+        for (key, s, client) in &keyed {
+            if let Some(c) = client {
+                let entry = self.stored.entry(key.clone()).or_insert_with(|| StoredClient {
+                    display: store_display(key),
+                    origin: c.origin,
+                    family: c.family,
+                    instance: c.instance.clone(),
+                    sites: Vec::new(),
+                    ambiguous: false,
+                    uses: Vec::new(),
+                });
+                if entry.instance != c.instance || entry.family != c.family || entry.origin != c.origin {
+                    entry.ambiguous = true;
+                }
+                entry.sites.push(store_site(s, self.source));
+            }
+        }
+        for (key, s, client) in &keyed {
+            if client.is_some() {
+                continue;
+            }
+            let neutral = s.value.is_none_or(|v| is_nullish(v, self.source));
+            if let Some(entry) = self.stored.get_mut(key) {
+                entry.sites.push(store_site(s, self.source));
+                if !neutral {
+                    entry.ambiguous = true;
+                }
+            }
+        }
+        let site_targets: HashSet<usize> = self
+            .stored
+            .values()
+            .flat_map(|c| c.sites.iter().filter_map(|s| s.target_ref))
+            .collect();
+        for r in &self.scopes.references {
+            if site_targets.contains(&r.node_id) {
+                continue;
+            }
+            if let Some(b) = self.scopes.resolve(&r.name, r.scope) {
+                if let Some(c) = self.stored.get_mut(&StoreKey::Var(b)) {
+                    c.uses.push(r.node_id);
+                }
+            }
+        }
+        for (node, name) in &self.this_members {
+            if let Some(class) = enclosing_class(*node) {
+                let key = StoreKey::Field {
+                    class,
+                    name: name.clone(),
+                };
+                if let Some(c) = self.stored.get_mut(&key) {
+                    c.uses.push(node.id());
+                }
+            }
+        }
+        for c in self.stored.values_mut() {
+            c.sites.sort_by_key(|s| s.range.start);
+            c.sites.dedup_by_key(|s| s.range.start);
+        }
+    }
+
+    fn store_key(&self, s: &Store<'t>) -> Option<StoreKey> {
+        match &s.target {
+            StoreTarget::Var(n) => self
+                .scopes
+                .resolve(self.text(*n), self.scopes.scope_of(*n))
+                .map(StoreKey::Var),
+            StoreTarget::Field(n) => Some(StoreKey::Field {
+                class: enclosing_class(*n)?,
+                name: self.text(*n).to_string(),
+            }),
+            StoreTarget::ThisRead(_) => None,
+        }
+    }
+
+    /// The client an expression produces: `amplitude.getInstance(…)`, `createInstance()`,
+    /// `new AmplitudeClient()`. Stored clients are not followed here (no `const b = a`).
+    fn client_expr(&self, expr: Node<'t>) -> Option<Client> {
+        let expr = unwrap(expr);
+        if self.call_by_node(expr.id()).is_some() || self.news.contains_key(&expr.id()) {
+            let c = self.receiver(expr)?;
+            return (!c.producers.is_empty()).then_some(c);
+        }
+        None
+    }
+
+    /// If `call` produces an Amplitude client (`getInstance`, `createInstance`), that client.
+    pub fn producer(&self, call: &Call<'t>) -> Option<Client> {
+        let name = self.text(call.name);
+        match call.receiver {
+            Some(recv) => {
+                let base = self.receiver(recv)?;
+                let module = match &base.root {
+                    Root::Import(b) => {
+                        matches!(self.import_binding(b), Some((_, Imported::Module)))
+                    }
+                    Root::Global | Root::Window => true,
+                    Root::Stored(_) => false,
+                };
+                if !module || !base.producers.is_empty() {
+                    return None;
+                }
+                let instance = match (name, base.family) {
+                    ("getInstance", Family::Legacy | Family::Mobile) => {
+                        instance_name(call.args, self.source)
+                    }
+                    ("createInstance", _) => Instance::Default,
+                    _ => return None,
+                };
+                let mut producers = base.producers;
+                producers.push(call.node.id());
+                Some(Client {
+                    instance,
+                    producers,
+                    ..base
+                })
+            }
+            None => {
+                let b = self.scopes.resolve_node(call.name, self.source)?;
+                match self.import_binding(&b)? {
+                    (family, Imported::Named(n)) if n == "createInstance" => Some(Client {
+                        origin: Origin::Import,
+                        family: *family,
+                        instance: Instance::Default,
+                        root: Root::Import(b),
+                        root_ref: call.name.id(),
+                        producers: vec![call.node.id()],
+                    }),
+                    _ => None,
+                }
+            }
+        }
+    }
+
+    /// The Amplitude client a receiver expression denotes, if any.
+    pub fn receiver(&self, expr: Node<'t>) -> Option<Client> {
+        let expr = unwrap(expr);
+        match expr.kind() {
+            "identifier" => {
+                let name = self.text(expr);
+                match self.scopes.resolve_node(expr, self.source) {
+                    Some(b) => {
+                        if let Some((family, Imported::Module)) = self.import_binding(&b) {
+                            return Some(Client {
+                                origin: Origin::Import,
+                                family: *family,
+                                instance: Instance::Default,
+                                root: Root::Import(b),
+                                root_ref: expr.id(),
+                                producers: Vec::new(),
+                            });
+                        }
+                        let key = StoreKey::Var(b);
+                        let stored = self.stored.get(&key)?;
+                        Some(Client {
+                            origin: stored.origin,
+                            family: stored.family,
+                            instance: stored.instance.clone(),
+                            root: Root::Stored(key),
+                            root_ref: expr.id(),
+                            producers: Vec::new(),
+                        })
+                    }
+                    None if name == "amplitude" => Some(Client {
+                        origin: Origin::Global,
+                        family: Family::Legacy,
+                        instance: Instance::Default,
+                        root: Root::Global,
+                        root_ref: expr.id(),
+                        producers: Vec::new(),
+                    }),
+                    None => None,
+                }
+            }
+            "member_expression" => {
+                let object = unwrap(expr.child_by_field_name("object")?);
+                let property = expr.child_by_field_name("property")?;
+                let prop = self.text(property);
+                if object.kind() == "this" {
+                    let key = StoreKey::Field {
+                        class: enclosing_class(expr)?,
+                        name: prop.to_string(),
+                    };
+                    let stored = self.stored.get(&key)?;
+                    return Some(Client {
+                        origin: stored.origin,
+                        family: stored.family,
+                        instance: stored.instance.clone(),
+                        root: Root::Stored(key),
+                        root_ref: expr.id(),
+                        producers: Vec::new(),
+                    });
+                }
+                let is_window = object.kind() == "identifier"
+                    && self.text(object) == "window"
+                    && self.scopes.resolve_node(object, self.source).is_none();
+                (is_window && prop == "amplitude").then(|| Client {
+                    origin: Origin::Window,
+                    family: Family::Legacy,
+                    instance: Instance::Default,
+                    root: Root::Window,
+                    root_ref: expr.id(),
+                    producers: Vec::new(),
+                })
+            }
+            _ => {
+                if let Some(call) = self.call_by_node(expr.id()) {
+                    return self.producer(call);
+                }
+                let ctor = self.news.get(&expr.id())?;
+                let b = self.scopes.resolve_node(*ctor, self.source)?;
+                match self.import_binding(&b)? {
+                    (family, Imported::Named(n)) if n == "AmplitudeClient" => Some(Client {
+                        origin: Origin::Import,
+                        family: *family,
+                        instance: Instance::Default,
+                        root: Root::Import(b),
+                        root_ref: ctor.id(),
+                        producers: vec![expr.id()],
+                    }),
+                    _ => None,
+                }
+            }
+        }
+    }
+
+    /// For a plain function call, the Amplitude named import it calls: (family, exported name).
+    pub fn imported_function(&self, call: &Call<'t>) -> Option<(Binding, Family, String)> {
+        if call.receiver.is_some() {
+            return None;
+        }
+        let b = self.scopes.resolve_node(call.name, self.source)?;
+        match self.import_binding(&b)? {
+            (family, Imported::Named(n)) => Some((b.clone(), *family, n.clone())),
+            (_, Imported::Module) => None,
+        }
+    }
+
+    /// The local name of an existing `mixpanel-browser` default import or require, if any.
+    pub fn mixpanel_import(&self) -> Option<&Import> {
+        self.imports.iter().find(|i| {
+            i.source == MIXPANEL_BROWSER
+                && i.bindings.iter().any(|b| b.imported == Imported::Module)
+        })
+    }
+}
+
+/// The ranges of ERROR nodes, found by descending only into subtrees that hold an error.
+fn error_ranges(tree: &Tree) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    if !tree.root_node().has_error() {
+        return out;
+    }
+    let mut cursor = tree.walk();
+    loop {
+        let node = cursor.node();
+        if node.is_error() {
+            out.push(node.byte_range());
+        }
+        if node.has_error() && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return out;
+            }
+        }
+    }
+}
+
+/// Strips parentheses and TypeScript's `!`.
+pub fn unwrap(mut n: Node) -> Node {
+    while matches!(n.kind(), "parenthesized_expression" | "non_null_expression") {
+        match n.named_child(0) {
+            Some(inner) => n = inner,
+            None => break,
+        }
+    }
+    n
+}
+
+fn is_nullish(n: Node, source: &str) -> bool {
+    matches!(&source[unwrap(n).byte_range()], "null" | "undefined")
+}
+
+/// `getInstance()` / `getInstance('Name')` → the instance, with Amplitude's lower-casing.
+fn instance_name(args: Node, source: &str) -> Instance {
+    let mut c = args.walk();
+    let list: Vec<Node> = args.named_children(&mut c).filter(|n| !n.is_extra()).collect();
+    match list.as_slice() {
+        [] => Instance::Default,
+        [s] if s.kind() == "string" => {
+            let text = &source[s.byte_range()];
+            let quote = text.chars().next().unwrap_or('\'');
+            let inner = text.get(1..text.len().saturating_sub(1)).unwrap_or("");
+            let name = inner.to_lowercase();
+            if name.is_empty() || name == "$default_instance" {
+                Instance::Default
+            } else if name.contains(['\\', '\'', '"']) {
+                Instance::Unknown
+            } else {
+                Instance::Named(name, quote)
+            }
+        }
+        _ => Instance::Unknown,
+    }
+}
+
+/// The node id of the class around `node` (its `class_body`).
+fn enclosing_class(node: Node) -> Option<usize> {
+    let mut n = node.parent();
+    while let Some(p) = n {
+        if p.kind() == "class_body" {
+            return Some(p.id());
+        }
+        n = p.parent();
+    }
+    None
+}
+
+fn field_name(member: Node, source: &str) -> String {
+    member
+        .child_by_field_name("property")
+        .map(|p| source[p.byte_range()].to_string())
+        .unwrap_or_default()
+}
+
+fn store_display(key: &StoreKey) -> String {
+    match key {
+        StoreKey::Var(b) => b.name.clone(),
+        StoreKey::Field { name, .. } => format!("this.{name}"),
+    }
+}
+
+enum StoreTarget<'t> {
+    Var(Node<'t>),
+    Field(Node<'t>),
+    ThisRead(Node<'t>),
+}
+
+struct Store<'t> {
+    target: StoreTarget<'t>,
+    value: Option<Node<'t>>,
+    site: Node<'t>,
+    is_assignment: bool,
+}
+
+fn store_site(s: &Store, source: &str) -> StoreSite {
+    let statement = match s.site.kind() {
+        "variable_declarator" => {
+            let decl = s.site.parent();
+            decl.filter(|d| {
+                d.named_child_count() == 1
+                    && d.parent().is_some_and(|p| p.kind() != "export_statement")
+                    && d.parent().is_some_and(|p| {
+                        !matches!(p.kind(), "for_statement" | "for_in_statement")
+                    })
+            })
+            .map(|d| with_semicolon(d, source))
+        }
+        _ if s.is_assignment => s
+            .site
+            .parent()
+            .filter(|p| p.kind() == "expression_statement")
+            .map(|p| with_semicolon(p, source)),
+        _ => Some(with_semicolon(s.site, source)),
+    };
+    let target_ref = match (&s.target, s.is_assignment) {
+        (StoreTarget::Var(n), true) => Some(n.id()),
+        _ => None,
+    };
+    StoreSite {
+        statement,
+        range: s.site.byte_range(),
+        target_ref,
+        value: s.value.map(|v| v.byte_range()),
+    }
+}
+
+/// The node's range, extended over a `;` that follows it on the same line (class fields and
+/// some declarations leave it outside the node).
+pub fn with_semicolon(n: Node, source: &str) -> Range<usize> {
+    let r = n.byte_range();
+    let rest = &source[r.end..];
+    let trimmed = rest.trim_start_matches([' ', '\t']);
+    if trimmed.starts_with(';') && !source[r.clone()].ends_with(';') {
+        r.start..r.end + (rest.len() - trimmed.len()) + 1
+    } else {
+        r
+    }
+}
+
+fn run<'t>(
+    q: &Compiled,
+    root: Node<'t>,
+    source: &'t str,
+    mut each: impl FnMut(&tree_sitter::QueryMatch<'_, 't>),
+) {
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(&q.query, root, source.as_bytes());
+    while let Some(m) = matches.next() {
+        each(m);
+    }
+}
+
+fn capture<'t>(m: &tree_sitter::QueryMatch<'_, 't>, index: u32) -> Option<Node<'t>> {
+    m.captures().iter().find(|c| c.index == index).map(|c| c.node)
+}
+
+fn string_style(source_fragment: Node, source: &str) -> char {
+    source_fragment
+        .parent()
+        .and_then(|s| source[s.byte_range()].chars().next())
+        .unwrap_or('\'')
+}
+
+fn collect_imports<'t>(q: &Compiled, root: Node<'t>, source: &'t str) -> Vec<(Import, Node<'t>)> {
+    let [imp, src, default, namespace, imported, alias, specifier] = [
+        "import", "source", "default", "namespace", "imported", "alias", "specifier",
+    ]
+    .map(|n| q.capture(n));
+    let mut by_node: HashMap<usize, (Import, Node<'t>)> = HashMap::new();
+    run(q, root, source, |m| {
+        let (Some(stmt), Some(s)) = (capture(m, imp), capture(m, src)) else { return };
+        let (entry, _) = by_node.entry(stmt.id()).or_insert_with(|| (Import {
+            source: source[s.byte_range()].to_string(),
+            statement: Some(stmt.byte_range()),
+            range: stmt.byte_range(),
+            is_require: false,
+            quote: string_style(s, source),
+            semicolon: source[stmt.byte_range()].ends_with(';'),
+            bindings: Vec::new(),
+        }, stmt));
+        let module = capture(m, default).or(capture(m, namespace));
+        let (local, what, spec) = if let Some(local) = module {
+            (local, Imported::Module, None)
+        } else if let Some(name) = capture(m, imported) {
+            let local = capture(m, alias).unwrap_or(name);
+            let name_text = source[name.byte_range()].trim_matches(['\'', '"']).to_string();
+            let what = if name_text == "default" {
+                Imported::Module
+            } else {
+                Imported::Named(name_text)
+            };
+            (local, what, capture(m, specifier).map(|n| n.byte_range()))
+        } else {
+            return;
+        };
+        entry.bindings.push(ImportBinding {
+            binding: Binding {
+                scope: 0,
+                name: source[local.byte_range()].to_string(),
+            },
+            imported: what,
+            specifier: spec,
+        });
+    });
+    by_node.into_values().collect()
+}
+
+fn collect_requires<'t>(q: &Compiled, root: Node<'t>, source: &'t str) -> Vec<(Import, Node<'t>)> {
+    let [decl, src, default, imported, alias, specifier] = [
+        "declarator", "source", "default", "imported", "alias", "specifier",
+    ]
+    .map(|n| q.capture(n));
+    let mut by_node: HashMap<usize, (Import, Node<'t>)> = HashMap::new();
+    run(q, root, source, |m| {
+        let (Some(d), Some(s)) = (capture(m, decl), capture(m, src)) else { return };
+        let declaration = d.parent();
+        let statement = declaration
+            .filter(|p| {
+                p.named_child_count() == 1
+                    && p.parent().is_some_and(|pp| pp.kind() != "export_statement")
+            })
+            .map(|p| with_semicolon(p, source));
+        let range = declaration.map_or(d.byte_range(), |p| p.byte_range());
+        let semicolon = source[range.clone()].ends_with(';')
+            || statement.as_ref().is_some_and(|r| source[r.clone()].ends_with(';'));
+        let (entry, _) = by_node.entry(d.id()).or_insert_with(|| (Import {
+            source: source[s.byte_range()].to_string(),
+            statement,
+            range,
+            is_require: true,
+            quote: string_style(s, source),
+            semicolon,
+            bindings: Vec::new(),
+        }, d));
+        let (local, what, spec) = if let Some(local) = capture(m, default) {
+            (local, Imported::Module, None)
+        } else if let Some(name) = capture(m, imported) {
+            let local = capture(m, alias).unwrap_or(name);
+            let what = Imported::Named(source[name.byte_range()].to_string());
+            (local, what, capture(m, specifier).map(|n| n.byte_range()))
+        } else {
+            return;
+        };
+        entry.bindings.push(ImportBinding {
+            binding: Binding {
+                scope: 0,
+                name: source[local.byte_range()].to_string(),
+            },
+            imported: what,
+            specifier: spec,
+        });
+    });
+    by_node.into_values().collect()
+}
+
+fn collect_calls<'t>(
+    q: &Compiled,
+    root: Node<'t>,
+    source: &'t str,
+) -> (Vec<Call<'t>>, HashMap<usize, Node<'t>>) {
+    let [call, callee, receiver, method, function, args, new, ctor] = [
+        "call", "callee", "receiver", "method", "function", "args", "new", "constructor",
+    ]
+    .map(|n| q.capture(n));
+    let mut calls = Vec::new();
+    let mut news = HashMap::new();
+    run(q, root, source, |m| {
+        if let (Some(n), Some(c)) = (capture(m, new), capture(m, ctor)) {
+            news.insert(n.id(), c);
+            return;
+        }
+        let (Some(node), Some(callee), Some(args)) =
+            (capture(m, call), capture(m, callee), capture(m, args))
+        else {
+            return;
+        };
+        let Some(name) = capture(m, method).or(capture(m, function)) else { return };
+        calls.push(Call {
+            node,
+            callee,
+            receiver: capture(m, receiver),
+            name,
+            args,
+        });
+    });
+    calls.sort_by_key(|c| (c.node.start_byte(), std::cmp::Reverse(c.node.end_byte())));
+    (calls, news)
+}
+
+fn collect_stores<'t>(q: &Compiled, root: Node<'t>, source: &'t str) -> Vec<Store<'t>> {
+    let [name, value, declarator, assignment, field, field_def, this_member] = [
+        "name",
+        "value",
+        "declarator",
+        "assignment",
+        "field",
+        "field_definition",
+        "this_member",
+    ]
+    .map(|n| q.capture(n));
+    let mut out = Vec::new();
+    let mut assigned_members = HashSet::new();
+    run(q, root, source, |m| {
+        let v = capture(m, value);
+        if let Some(site) = capture(m, declarator) {
+            if let Some(n) = capture(m, name) {
+                out.push(Store {
+                    target: StoreTarget::Var(n),
+                    value: v,
+                    site,
+                    is_assignment: false,
+                });
+            }
+        } else if let Some(site) = capture(m, assignment) {
+            if let Some(n) = capture(m, name) {
+                out.push(Store {
+                    target: StoreTarget::Var(n),
+                    value: v,
+                    site,
+                    is_assignment: true,
+                });
+            } else if let Some(f) = capture(m, field) {
+                if let Some(left) = site.child_by_field_name("left") {
+                    assigned_members.insert(left.id());
+                }
+                out.push(Store {
+                    target: StoreTarget::Field(f),
+                    value: v,
+                    site,
+                    is_assignment: true,
+                });
+            }
+        } else if let Some(site) = capture(m, field_def) {
+            if let Some(f) = capture(m, field) {
+                if site.parent().is_some_and(|p| p.kind() == "class_body") {
+                    out.push(Store {
+                        target: StoreTarget::Field(f),
+                        value: v,
+                        site,
+                        is_assignment: false,
+                    });
+                }
+            }
+        } else if let Some(member) = capture(m, this_member) {
+            out.push(Store {
+                target: StoreTarget::ThisRead(member),
+                value: None,
+                site: member,
+                is_assignment: false,
+            });
+        }
+    });
+    out.retain(|s| match s.target {
+        StoreTarget::ThisRead(n) => !assigned_members.contains(&n.id()),
+        _ => true,
+    });
+    out
+}
