@@ -1,0 +1,218 @@
+//! Orchestration: discover the files, process them in parallel (rayon, one parser per thread),
+//! then render and write in path order, and decide the exit status. Reading and writing files
+//! happens here and in `write.rs`; everything in between is pure.
+
+use crate::cli::{exit, ApplyArgs, CheckArgs, Cli, Command, RunArgs};
+use crate::discover::{self, io_reason, Target};
+use crate::engine::{self, Located};
+use crate::mapping;
+use crate::plan::{rule, Finding};
+use crate::prefilter;
+use crate::render;
+use crate::write::{self, DirtyGuard};
+use rayon::prelude::*;
+use std::io::{self, Write};
+
+/// A line longer than this marks a file as minified (not worth a reviewable diff).
+const MINIFIED_LINE: usize = 10_000;
+
+/// What processing one file gave.
+#[derive(Debug, Default)]
+pub struct FileResult {
+    pub display: String,
+    pub path: std::path::PathBuf,
+    /// The bytes read, kept only when there is a new text to write.
+    pub original: Option<String>,
+    pub output: Option<String>,
+    pub rewrites: Vec<(mapping::Target, usize, usize)>,
+    pub findings: Vec<Located>,
+    /// The file was skipped, with this reason.
+    pub skipped: Option<String>,
+    /// The file failed, with this reason (exit 2).
+    pub error: Option<String>,
+}
+
+/// Runs a parsed command line and returns the exit code.
+pub fn run(cli: Cli) -> u8 {
+    let result = match cli.command {
+        Command::Diff(args) => run_diff(args),
+        Command::Apply(args) => run_apply(args),
+        Command::Check(args) => run_check(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => exit::OK,
+        Err(e) => {
+            eprintln!("amp2mp: error: {e}");
+            exit::ERROR
+        }
+    }
+}
+
+/// Discovers and processes every file, returning results in path order.
+fn process_all(args: &RunArgs) -> (Vec<FileResult>, discover::Discovered) {
+    let mut found = discover::discover(&args.paths, args.no_ignore);
+    let targets = std::mem::take(&mut found.targets);
+    let work = || -> Vec<FileResult> {
+        targets
+            .par_iter()
+            .filter_map(|t| process(t, args.max_file_size))
+            .collect()
+    };
+    let results = match args.jobs {
+        Some(n) => match rayon::ThreadPoolBuilder::new()
+            .num_threads(usize::from(n))
+            .build()
+        {
+            Ok(pool) => pool.install(work),
+            Err(_) => work(),
+        },
+        None => work(),
+    };
+    (results, found)
+}
+
+/// Reads and transforms one file; `None` when it cannot contain Amplitude.
+pub fn process(t: &Target, max_size: u64) -> Option<FileResult> {
+    let mut r = FileResult {
+        display: t.display.clone(),
+        path: t.path.clone(),
+        ..FileResult::default()
+    };
+    let bytes = match std::fs::read(&t.path) {
+        Ok(b) => b,
+        Err(e) => {
+            r.error = Some(format!("cannot read it: {}", io_reason(&e)));
+            return Some(r);
+        }
+    };
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return prefilter::may_contain_utf16(&bytes)
+            .then(|| skipped(r, "UTF-16 text: convert it to UTF-8 to migrate it".into()));
+    }
+    if !prefilter::may_contain(&bytes) {
+        return None;
+    }
+    if bytes.len() as u64 > max_size {
+        let why = format!("larger than {max_size} bytes (raise --max-file-size to include it)");
+        return Some(skipped(r, why));
+    }
+    let Ok(text) = String::from_utf8(bytes) else {
+        return Some(skipped(r, "not valid UTF-8".into()));
+    };
+    if text.split('\n').any(|l| l.len() > MINIFIED_LINE) {
+        let why = format!("looks minified (a line over {MINIFIED_LINE} bytes); migrate its source instead");
+        return Some(skipped(r, why));
+    }
+    let out = engine::transform(t.lang, &text);
+    r.rewrites = out.rewrites;
+    r.findings = out.findings;
+    r.error = out.error;
+    if out.output.is_some() {
+        r.original = Some(text);
+        r.output = out.output;
+    }
+    Some(r)
+}
+
+/// A skipped file that mentions Amplitude: a warning, and for `check` a finding.
+fn skipped(mut r: FileResult, why: String) -> FileResult {
+    r.findings.push(Located {
+        line: 1,
+        column: 1,
+        end_line: 1,
+        end_column: 1,
+        finding: Finding {
+            range: 0..0,
+            rule: rule::UNANALYZED,
+            subject: r.display.clone(),
+            message: format!("mentions Amplitude but was not analysed: {why}"),
+            fixable: false,
+        },
+    });
+    r.skipped = Some(why);
+    r
+}
+
+fn stdout(args: &RunArgs) -> anstream::AutoStream<io::StdoutLock<'static>> {
+    anstream::AutoStream::new(io::stdout().lock(), args.color.choice())
+}
+
+fn use_color(args: &RunArgs) -> bool {
+    match args.color {
+        crate::cli::Color::Always => true,
+        crate::cli::Color::Never => false,
+        crate::cli::Color::Auto => {
+            anstream::AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never
+        }
+    }
+}
+
+fn run_diff(args: RunArgs) -> io::Result<u8> {
+    let (results, found) = process_all(&args);
+    let color = use_color(&args);
+    let mut out = io::BufWriter::new(stdout(&args));
+    for r in &results {
+        if let (Some(old), Some(new)) = (&r.original, &r.output) {
+            out.write_all(render::diff::unified(&r.display, old, new, color).as_bytes())?;
+        }
+    }
+    out.flush()?;
+    Ok(finish(&results, &found, render::summary::Mode::Diff))
+}
+
+fn run_apply(args: ApplyArgs) -> io::Result<u8> {
+    let (mut results, found) = process_all(&args.run);
+    let mut guard = DirtyGuard::default();
+    for r in &mut results {
+        let (Some(old), Some(new)) = (&r.original, &r.output) else { continue };
+        let refusal = if args.allow_dirty { Ok(()) } else { guard.check(&r.path) };
+        let outcome = refusal.and_then(|_| write::atomic_write(&r.path, old.as_bytes(), new.as_bytes()));
+        if let Err(why) = outcome {
+            r.error = Some(format!("not written: {why}"));
+            r.output = None;
+            for f in &mut r.findings {
+                f.finding.fixable = false;
+            }
+        }
+    }
+    Ok(finish(&results, &found, render::summary::Mode::Apply))
+}
+
+fn run_check(args: CheckArgs) -> io::Result<u8> {
+    let (results, found) = process_all(&args.run);
+    let text = render::check::render(&results, args.format);
+    let mut out = stdout(&args.run);
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    let mut err = io::stderr().lock();
+    for line in render::summary::problems(&results, &found) {
+        writeln!(err, "{line}")?;
+    }
+    let findings: usize = results.iter().map(|r| r.findings.len()).sum();
+    if args.format == crate::cli::CheckFormat::Text {
+        writeln!(err, "{}", render::check::total_line(&results))?;
+    }
+    Ok(if has_errors(&results, &found) {
+        exit::ERROR
+    } else if findings > 0 {
+        exit::FOUND
+    } else {
+        exit::OK
+    })
+}
+
+fn has_errors(results: &[FileResult], found: &discover::Discovered) -> bool {
+    !found.errors.is_empty() || results.iter().any(|r| r.error.is_some())
+}
+
+/// Prints the summary for `diff`/`apply` to stderr and returns the exit code.
+fn finish(results: &[FileResult], found: &discover::Discovered, mode: render::summary::Mode) -> u8 {
+    let text = render::summary::render(results, found, mode);
+    let _ = io::stderr().lock().write_all(text.as_bytes());
+    if has_errors(results, found) {
+        exit::ERROR
+    } else {
+        exit::OK
+    }
+}

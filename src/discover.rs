@@ -1,0 +1,183 @@
+//! Finding the files to process: a `.gitignore`/`.ignore`-aware walk (the `ignore` crate) that
+//! walks hidden directories, never enters `node_modules` or `.git`, does not follow symlinks,
+//! and keeps the JS/TS files by extension. Paths come out relative to the current directory
+//! with `/` separators, sorted, so output order never depends on the walk.
+
+use crate::lang::Lang;
+use std::path::{Component, Path, PathBuf};
+
+/// A file to process.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    /// The path as shown in output: relative to the current directory, `/`-separated.
+    pub display: String,
+    pub path: PathBuf,
+    pub lang: Lang,
+}
+
+/// What the walk found.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub targets: Vec<Target>,
+    /// Walk problems (unreadable directories), one line each.
+    pub warnings: Vec<String>,
+    /// Paths given on the command line that do not exist or cannot be used.
+    pub errors: Vec<String>,
+}
+
+/// Directory names never entered.
+const SKIPPED_DIRS: [&str; 2] = ["node_modules", ".git"];
+
+/// Walks `paths` (the current directory when empty).
+pub fn discover(paths: &[PathBuf], no_ignore: bool) -> Discovered {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let default = [PathBuf::from(".")];
+    let roots = if paths.is_empty() { &default[..] } else { paths };
+    let mut found = Discovered::default();
+    for root in roots {
+        match std::fs::metadata(root) {
+            Err(e) => found
+                .errors
+                .push(format!("{}: {}", display_path(root, &cwd), io_reason(&e))),
+            Ok(m) if m.is_file() => match Lang::from_path(root) {
+                Some(lang) => found.targets.push(target(root, lang, &cwd)),
+                None => found.warnings.push(format!(
+                    "{}: not a JavaScript or TypeScript file (.js .jsx .mjs .cjs .ts .tsx .mts .cts); skipped",
+                    display_path(root, &cwd)
+                )),
+            },
+            Ok(_) => walk(root, no_ignore, &cwd, &mut found),
+        }
+    }
+    found.targets.sort_by(|a, b| a.display.cmp(&b.display));
+    found.targets.dedup_by(|a, b| a.display == b.display);
+    found
+}
+
+fn walk(root: &Path, no_ignore: bool, cwd: &Path, found: &mut Discovered) {
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .ignore(!no_ignore)
+        .git_ignore(!no_ignore)
+        .git_exclude(!no_ignore)
+        .git_global(!no_ignore)
+        .parents(!no_ignore)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(|e| {
+            !(e.file_type().is_some_and(|t| t.is_dir())
+                && SKIPPED_DIRS.iter().any(|d| e.file_name() == *d))
+        })
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                if let Some(lang) = Lang::from_path(e.path()) {
+                    found.targets.push(target(e.path(), lang, cwd));
+                }
+            }
+            Ok(_) => {}
+            Err(e) => found.warnings.push(walk_error(&e, cwd)),
+        }
+    }
+}
+
+fn walk_error(e: &ignore::Error, cwd: &Path) -> String {
+    let mut err = e;
+    let mut path = None;
+    loop {
+        match err {
+            ignore::Error::WithPath { path: p, err: inner } => {
+                path = Some(p.clone());
+                err = inner;
+            }
+            ignore::Error::WithDepth { err: inner, .. } | ignore::Error::WithLineNumber { err: inner, .. } => err = inner,
+            _ => break,
+        }
+    }
+    match path {
+        Some(p) => format!("{}: {err}; skipped", display_path(&p, cwd)),
+        None => format!("{err}; skipped"),
+    }
+}
+
+fn target(path: &Path, lang: Lang, cwd: &Path) -> Target {
+    Target {
+        display: display_path(path, cwd),
+        path: path.to_path_buf(),
+        lang,
+    }
+}
+
+/// `path` relative to `cwd` when it lies below it, without `./`, with `/` separators.
+pub fn display_path(path: &Path, cwd: &Path) -> String {
+    let rel = if path.is_absolute() {
+        path.strip_prefix(cwd).unwrap_or(path)
+    } else {
+        path
+    };
+    let parts: Vec<String> = rel
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .map(|c| match c {
+            Component::RootDir => String::new(),
+            other => other.as_os_str().to_string_lossy().into_owned(),
+        })
+        .collect();
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// An I/O error as a short reason.
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_paths_are_relative_and_slashed() {
+        let cwd = Path::new("/repo");
+        assert_eq!(display_path(Path::new("./src/a.js"), cwd), "src/a.js");
+        assert_eq!(display_path(Path::new("/repo/src/a.js"), cwd), "src/a.js");
+        assert_eq!(display_path(Path::new("/elsewhere/a.js"), cwd), "/elsewhere/a.js");
+        assert_eq!(display_path(Path::new("."), cwd), ".");
+    }
+
+    #[test]
+    fn walk_skips_node_modules_and_ignored_but_not_hidden() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in [
+            "a.js",
+            "b.txt",
+            ".storybook/c.tsx",
+            "node_modules/x/d.js",
+            "ignored/e.ts",
+            "f.mts",
+        ] {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "").unwrap();
+        }
+        std::fs::write(root.join(".gitignore"), "ignored/\n").unwrap();
+        let found = discover(&[root.to_path_buf()], false);
+        let names: Vec<String> = found
+            .targets
+            .iter()
+            .map(|t| t.path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"))
+            .collect();
+        assert_eq!(names, vec![".storybook/c.tsx", "a.js", "f.mts"]);
+        let all = discover(&[root.to_path_buf()], true);
+        assert_eq!(all.targets.len(), 4);
+    }
+}

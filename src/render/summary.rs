@@ -1,0 +1,95 @@
+//! The end-of-run summary on stderr for `diff` and `apply`: warnings and errors per file, every
+//! Amplitude use left for a person (path:line:column and reason), and one closing line with the
+//! files changed and the calls rewritten by kind.
+
+use crate::app::FileResult;
+use crate::discover::Discovered;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Diff,
+    Apply,
+}
+
+/// Warning and error lines, in path order.
+pub fn problems(results: &[FileResult], found: &Discovered) -> Vec<String> {
+    let mut lines: Vec<String> = found
+        .errors
+        .iter()
+        .map(|e| format!("amp2mp: error: {e}"))
+        .collect();
+    lines.extend(found.warnings.iter().map(|w| format!("amp2mp: warning: {w}")));
+    for r in results {
+        if let Some(why) = &r.skipped {
+            lines.push(format!("amp2mp: warning: {}: skipped: {why}", r.display));
+        }
+        if let Some(why) = &r.error {
+            lines.push(format!("amp2mp: error: {}: {why}", r.display));
+        }
+    }
+    lines
+}
+
+/// The whole summary text.
+pub fn render(results: &[FileResult], found: &Discovered, mode: Mode) -> String {
+    let mut out = String::new();
+    for line in problems(results, found) {
+        out += &line;
+        out.push('\n');
+    }
+    let left: Vec<String> = results
+        .iter()
+        .flat_map(|r| {
+            r.findings
+                .iter()
+                .filter(|f| !f.finding.fixable && r.skipped.is_none())
+                .map(move |f| format!("  {}:{}:{}: {}", r.display, f.line, f.column, f.finding.message))
+        })
+        .collect();
+    if !left.is_empty() {
+        out += &format!("amp2mp: left for a person ({}):\n", left.len());
+        for l in &left {
+            out += l;
+            out.push('\n');
+        }
+    }
+    out += &closing_line(results, mode, left.len());
+    out.push('\n');
+    out
+}
+
+fn closing_line(results: &[FileResult], mode: Mode, left: usize) -> String {
+    let files = results.iter().filter(|r| r.output.is_some()).count();
+    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in results.iter().filter(|r| r.output.is_some()) {
+        for (target, _, _) in &r.rewrites {
+            *kinds.entry(target.method()).or_default() += 1;
+        }
+    }
+    let calls: usize = kinds.values().sum();
+    let by_kind = if kinds.is_empty() {
+        String::new()
+    } else {
+        let parts: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        format!(" ({})", parts.join(", "))
+    };
+    let (changed, rewritten) = match mode {
+        Mode::Diff => ("to change", "to rewrite"),
+        Mode::Apply => ("changed", "rewritten"),
+    };
+    format!(
+        "amp2mp: {files} {} {changed}, {calls} {} {rewritten}{by_kind}; {left} {} left for a person",
+        plural(files, "file", "files"),
+        plural(calls, "call", "calls"),
+        plural(left, "use", "uses"),
+    )
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
