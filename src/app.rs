@@ -101,7 +101,9 @@ pub fn process(t: &Target, max_size: u64) -> Option<FileResult> {
         return Some(skipped(r, "not valid UTF-8".into()));
     };
     if text.split('\n').any(|l| l.len() > MINIFIED_LINE) {
-        let why = format!("looks minified (a line over {MINIFIED_LINE} bytes); migrate its source instead");
+        let why = format!(
+            "looks minified (a line over {MINIFIED_LINE} bytes); migrate its source instead"
+        );
         return Some(skipped(r, why));
     }
     let out = engine::transform(t.lang, &text);
@@ -165,9 +167,16 @@ fn run_apply(args: ApplyArgs) -> io::Result<u8> {
     let (mut results, found) = process_all(&args.run);
     let mut guard = DirtyGuard::default();
     for r in &mut results {
-        let (Some(old), Some(new)) = (&r.original, &r.output) else { continue };
-        let refusal = if args.allow_dirty { Ok(()) } else { guard.check(&r.path) };
-        let outcome = refusal.and_then(|_| write::atomic_write(&r.path, old.as_bytes(), new.as_bytes()));
+        let (Some(old), Some(new)) = (&r.original, &r.output) else {
+            continue;
+        };
+        let refusal = if args.allow_dirty {
+            Ok(())
+        } else {
+            guard.check(&r.path)
+        };
+        let outcome =
+            refusal.and_then(|_| write::atomic_write(&r.path, old.as_bytes(), new.as_bytes()));
         if let Err(why) = outcome {
             r.error = Some(format!("not written: {why}"));
             r.output = None;

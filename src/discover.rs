@@ -32,7 +32,11 @@ const SKIPPED_DIRS: [&str; 2] = ["node_modules", ".git"];
 pub fn discover(paths: &[PathBuf], no_ignore: bool) -> Discovered {
     let cwd = std::env::current_dir().unwrap_or_default();
     let default = [PathBuf::from(".")];
-    let roots = if paths.is_empty() { &default[..] } else { paths };
+    let roots = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
     let mut found = Discovered::default();
     for root in roots {
         match std::fs::metadata(root) {
@@ -87,11 +91,15 @@ fn walk_error(e: &ignore::Error, cwd: &Path) -> String {
     let mut path = None;
     loop {
         match err {
-            ignore::Error::WithPath { path: p, err: inner } => {
+            ignore::Error::WithPath {
+                path: p,
+                err: inner,
+            } => {
                 path = Some(p.clone());
                 err = inner;
             }
-            ignore::Error::WithDepth { err: inner, .. } | ignore::Error::WithLineNumber { err: inner, .. } => err = inner,
+            ignore::Error::WithDepth { err: inner, .. }
+            | ignore::Error::WithLineNumber { err: inner, .. } => err = inner,
             _ => break,
         }
     }
@@ -149,7 +157,10 @@ mod tests {
         let cwd = Path::new("/repo");
         assert_eq!(display_path(Path::new("./src/a.js"), cwd), "src/a.js");
         assert_eq!(display_path(Path::new("/repo/src/a.js"), cwd), "src/a.js");
-        assert_eq!(display_path(Path::new("/elsewhere/a.js"), cwd), "/elsewhere/a.js");
+        assert_eq!(
+            display_path(Path::new("/elsewhere/a.js"), cwd),
+            "/elsewhere/a.js"
+        );
         assert_eq!(display_path(Path::new("."), cwd), ".");
     }
 
@@ -174,7 +185,13 @@ mod tests {
         let names: Vec<String> = found
             .targets
             .iter()
-            .map(|t| t.path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"))
+            .map(|t| {
+                t.path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
             .collect();
         assert_eq!(names, vec![".storybook/c.tsx", "a.js", "f.mts"]);
         let all = discover(&[root.to_path_buf()], true);

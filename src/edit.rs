@@ -75,7 +75,11 @@ pub fn apply(source: &str, edits: &[Edit]) -> String {
 pub fn whole_lines(source: &str, range: Range<usize>) -> Range<usize> {
     let bytes = source.as_bytes();
     let start = source[..range.start].rfind('\n').map_or(0, |i| i + 1);
-    let line_start = if start == 0 && source.starts_with('\u{feff}') { 3 } else { start };
+    let line_start = if start == 0 && source.starts_with('\u{feff}') {
+        3
+    } else {
+        start
+    };
     let before_blank = bytes[line_start.min(range.start)..range.start]
         .iter()
         .all(|b| *b == b' ' || *b == b'\t');
@@ -104,10 +108,8 @@ mod tests {
     #[test]
     fn applies_in_order_and_keeps_other_bytes() {
         let src = "a.b(1); // c\r\nd();";
-        let (edits, rejected) = sort_and_split(vec![
-            Edit::new(14..15, "e"),
-            Edit::new(0..3, "x.y"),
-        ]);
+        let (edits, rejected) =
+            sort_and_split(vec![Edit::new(14..15, "e"), Edit::new(0..3, "x.y")]);
         assert!(rejected.is_empty());
         assert_eq!(apply(src, &edits), "x.y(1); // c\r\ne();");
     }

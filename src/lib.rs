@@ -3,17 +3,17 @@
 //! (discover → prefilter → parse → find → resolve → plan → verify → render | write);
 //! the `amp2mp` binary only parses the command line and calls [`app::run`].
 
+pub mod app;
+pub mod cli;
+pub mod discover;
 pub mod edit;
 pub mod engine;
 pub mod lang;
 pub mod mapping;
 pub mod plan;
+pub mod prefilter;
 pub mod queries;
+pub mod render;
 pub mod resolve;
 pub mod scope;
-pub mod app;
-pub mod cli;
-pub mod discover;
-pub mod prefilter;
-pub mod render;
 pub mod write;

@@ -91,7 +91,11 @@ impl<'r, 't> Planner<'r, 't> {
             src: res.source,
             mp: existing.unwrap_or_else(|| "mixpanel".to_string()),
             mp_taken,
-            newline: if res.source.contains("\r\n") { "\r\n" } else { "\n" },
+            newline: if res.source.contains("\r\n") {
+                "\r\n"
+            } else {
+                "\n"
+            },
             edits: Vec::new(),
             rewrites: Vec::new(),
             findings: Vec::new(),
@@ -137,7 +141,9 @@ impl<'r, 't> Planner<'r, 't> {
     fn calls(&mut self) {
         let calls = self.res.calls.clone();
         for call in &calls {
-            let Some((client, method)) = self.classify(call) else { continue };
+            let Some((client, method)) = self.classify(call) else {
+                continue;
+            };
             let action = mapping::action(&method);
             if action == Action::Client {
                 continue;
@@ -156,7 +162,12 @@ impl<'r, 't> Planner<'r, 't> {
                         .iter()
                         .any(|e| self.edits.iter().any(|k| k.overlaps(e)));
                     if clash {
-                        self.leftover(call, &method, &client, "overlaps another rewrite: run amp2mp again after this one".into());
+                        self.leftover(
+                            call,
+                            &method,
+                            &client,
+                            "overlaps another rewrite: run amp2mp again after this one".into(),
+                        );
                         continue;
                     }
                     self.edits.extend(edits);
@@ -205,18 +216,29 @@ impl<'r, 't> Planner<'r, 't> {
     ) -> Result<(Target, Vec<Edit>), String> {
         if !client.family.is_rewritten() {
             return Err(match client.family {
-                Family::Server => "server-side SDK: migrating to the `mixpanel` Node package is not supported yet".into(),
-                Family::Mobile => "React Native SDK: migrating to `mixpanel-react-native` is not supported yet".into(),
+                Family::Server => {
+                    "server-side SDK: migrating to the `mixpanel` Node package is not supported yet"
+                        .into()
+                }
+                Family::Mobile => {
+                    "React Native SDK: migrating to `mixpanel-react-native` is not supported yet"
+                        .into()
+                }
                 _ => "this Amplitude package has no Mixpanel counterpart: migrate by hand".into(),
             });
         }
         if let Some(Root::Stored(key)) = Some(&client.root) {
             if self.res.stored.get(key).is_some_and(|s| s.ambiguous) {
-                return Err("the variable holds an Amplitude client and something else: migrate by hand".into());
+                return Err(
+                    "the variable holds an Amplitude client and something else: migrate by hand"
+                        .into(),
+                );
             }
         }
         if client.instance == Instance::Unknown {
-            return Err("getInstance() with a name that is not a string literal: migrate by hand".into());
+            return Err(
+                "getInstance() with a name that is not a string literal: migrate by hand".into(),
+            );
         }
         if client.origin != Origin::Window {
             if self.mp_taken && client.origin == Origin::Import {
@@ -230,7 +252,11 @@ impl<'r, 't> Planner<'r, 't> {
         if args.iter().any(|a| a.kind() == "spread_element") {
             return Err("spread arguments: check the argument list by hand".into());
         }
-        let sep = if self.text(call.callee).contains("?.") { "?." } else { "." };
+        let sep = if self.text(call.callee).contains("?.") {
+            "?."
+        } else {
+            "."
+        };
         let recv = self.receiver_text(client);
         let callee = |m: &str| Edit::new(call.callee.byte_range(), format!("{recv}{sep}{m}"));
         match target {
@@ -288,13 +314,19 @@ impl<'r, 't> Planner<'r, 't> {
         if let Some(o) = options {
             let o = unwrap(o);
             if o.kind() != "object" {
-                return Err("init options given as an expression: map them to Mixpanel's config by hand".into());
+                return Err(
+                    "init options given as an expression: map them to Mixpanel's config by hand"
+                        .into(),
+                );
             }
             if !arguments(o).is_empty() {
                 return Err("init options are mapped to Mixpanel's config by a later version (not rewritten yet)".into());
             }
         }
-        let statement = call.node.parent().filter(|p| p.kind() == "expression_statement");
+        let statement = call
+            .node
+            .parent()
+            .filter(|p| p.kind() == "expression_statement");
         if user.is_some() && statement.is_none() {
             return Err("init with a user id inside an expression: move mixpanel.identify(userId) after it by hand".into());
         }
@@ -305,7 +337,10 @@ impl<'r, 't> Planner<'r, 't> {
             _ => None,
         };
         if named.is_none() && args.len() == 1 {
-            edits.push(Edit::new(call.callee.byte_range(), format!("{base}{sep}init")));
+            edits.push(Edit::new(
+                call.callee.byte_range(),
+                format!("{base}{sep}init"),
+            ));
         } else {
             let mut text = format!("{base}{sep}init({}", self.text(key));
             match (options, &named) {
@@ -321,12 +356,20 @@ impl<'r, 't> Planner<'r, 't> {
         }
         if let (Some(user), Some(stmt)) = (user, statement) {
             let recv = self.receiver_text(client);
-            let semi = if self.text(stmt).ends_with(';') { ";" } else { "" };
+            let semi = if self.text(stmt).ends_with(';') {
+                ";"
+            } else {
+                ""
+            };
             let at = line_end_after(self.src, stmt.end_byte());
             let indent = line_indent(self.src, stmt.start_byte());
             edits.push(Edit::insert(
                 at,
-                format!("{}{indent}{recv}{sep}identify({}){semi}", self.newline, self.text(user)),
+                format!(
+                    "{}{indent}{recv}{sep}identify({}){semi}",
+                    self.newline,
+                    self.text(user)
+                ),
             ));
         }
         Ok((Target::Init, edits))
@@ -394,10 +437,11 @@ impl<'r, 't> Planner<'r, 't> {
                 .filter_map(|site| site.statement.clone())
                 .map(|r| whole_lines(self.src, r))
                 .collect();
-            if ranges
-                .iter()
-                .any(|r| self.edits.iter().any(|e| e.overlaps(&Edit::delete(r.clone()))))
-            {
+            if ranges.iter().any(|r| {
+                self.edits
+                    .iter()
+                    .any(|e| e.overlaps(&Edit::delete(r.clone())))
+            }) {
                 continue;
             }
             for r in ranges {
@@ -434,7 +478,8 @@ impl<'r, 't> Planner<'r, 't> {
                         self.edits.push(Edit::new(stmt.clone(), text));
                         placed = true;
                     } else {
-                        self.edits.push(Edit::delete(whole_lines(self.src, stmt.clone())));
+                        self.edits
+                            .push(Edit::delete(whole_lines(self.src, stmt.clone())));
                     }
                     self.deleted.push(stmt);
                     removed = true;
@@ -456,7 +501,8 @@ impl<'r, 't> Planner<'r, 't> {
             if !removed && first_kept.is_none() && import.statement.is_some() {
                 first_kept = Some(import);
             }
-            self.findings.push(self.import_finding(import, family, removed));
+            self.findings
+                .push(self.import_finding(import, family, removed));
         }
         if !placed {
             if let Some(import) = first_kept {
@@ -471,7 +517,10 @@ impl<'r, 't> Planner<'r, 't> {
 
     fn import_finding(&self, import: &Import, family: Family, removed: bool) -> Finding {
         let message = if removed {
-            format!("import of `{}`: replaced by `{MIXPANEL_BROWSER}`", import.source)
+            format!(
+                "import of `{}`: replaced by `{MIXPANEL_BROWSER}`",
+                import.source
+            )
         } else {
             match family {
                 Family::Server => format!("import of `{}`: server-side SDK, migrate to the `mixpanel` package (not rewritten yet)", import.source),
@@ -507,7 +556,10 @@ impl<'r, 't> Planner<'r, 't> {
                 .next()
                 .filter(|k| matches!(*k, "const" | "let" | "var"))
                 .unwrap_or("const");
-            format!("{keyword} {} = require({q}{MIXPANEL_BROWSER}{q}){semi}", self.mp)
+            format!(
+                "{keyword} {} = require({q}{MIXPANEL_BROWSER}{q}){semi}",
+                self.mp
+            )
         } else {
             format!("import {} from {q}{MIXPANEL_BROWSER}{q}{semi}", self.mp)
         }
@@ -524,14 +576,18 @@ impl<'r, 't> Planner<'r, 't> {
             {
                 continue;
             }
-            let Some(client) = self.res.producer(call) else { continue };
+            let Some(client) = self.res.producer(call) else {
+                continue;
+            };
             self.reported.insert(client.root_ref);
             self.reported.extend(client.producers.iter().copied());
-            let holder = self
-                .res
-                .stored
-                .values()
-                .find(|s| s.sites.iter().any(|x| x.value.as_ref().is_some_and(|v| v.start <= call.node.start_byte() && call.node.end_byte() <= v.end)));
+            let holder = self.res.stored.values().find(|s| {
+                s.sites.iter().any(|x| {
+                    x.value.as_ref().is_some_and(|v| {
+                        v.start <= call.node.start_byte() && call.node.end_byte() <= v.end
+                    })
+                })
+            });
             let message = match holder {
                 Some(s) if s.sites.iter().any(|x| x.statement.is_none()) => format!("Amplitude client kept in `{}`, which amp2mp cannot delete (exported or part of a larger statement): migrate its users, then delete it", s.display),
                 Some(s) => format!("Amplitude client kept in `{}`, which is still used: delete it once its uses are migrated", s.display),
@@ -550,9 +606,14 @@ impl<'r, 't> Planner<'r, 't> {
             if self.is_gone(r.node_id, &range) || self.reported.contains(&r.node_id) {
                 continue;
             }
-            let Some(b) = self.res.scopes.resolve(&r.name, r.scope) else { continue };
+            let Some(b) = self.res.scopes.resolve(&r.name, r.scope) else {
+                continue;
+            };
             let is_amplitude = self.res.import_binding(&b).is_some()
-                || self.res.stored.contains_key(&crate::resolve::StoreKey::Var(b.clone()));
+                || self
+                    .res
+                    .stored
+                    .contains_key(&crate::resolve::StoreKey::Var(b.clone()));
             if !is_amplitude {
                 continue;
             }
@@ -560,7 +621,9 @@ impl<'r, 't> Planner<'r, 't> {
             found.push(Finding {
                 range,
                 rule: rule::CALL,
-                message: format!("Amplitude `{subject}` used outside a call amp2mp rewrites: migrate by hand"),
+                message: format!(
+                    "Amplitude `{subject}` used outside a call amp2mp rewrites: migrate by hand"
+                ),
                 subject,
                 fixable: false,
             });
@@ -584,9 +647,10 @@ impl<'r, 't> Planner<'r, 't> {
 /// The argument (or property) nodes of an `arguments` (or `object`) node, comments skipped.
 fn arguments(args: Node) -> Vec<Node> {
     let mut c = args.walk();
-    args.named_children(&mut c).filter(|n| !n.is_extra()).collect()
+    args.named_children(&mut c)
+        .filter(|n| !n.is_extra())
+        .collect()
 }
-
 
 fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
@@ -669,6 +733,9 @@ mod tests {
         assert_eq!(line_end_after(src, 14), 19);
         assert_eq!(line_end_after("a(); b();", 4), 4);
         assert!(is_identifier("secondary") && !is_identifier("my-app"));
-        assert_eq!(member_text("amplitude.Identify()", 0..9), "amplitude.Identify");
+        assert_eq!(
+            member_text("amplitude.Identify()", 0..9),
+            "amplitude.Identify"
+        );
     }
 }

@@ -39,15 +39,23 @@ mod tests {
     #[test]
     fn finds_every_spelling_amp2mp_resolves() {
         assert!(may_contain(b"import amplitude from 'amplitude-js'"));
-        assert!(may_contain(b"import * as a from '@amplitude/analytics-browser'"));
+        assert!(may_contain(
+            b"import * as a from '@amplitude/analytics-browser'"
+        ));
         assert!(may_contain(b"new AmplitudeClient()"));
-        assert!(!may_contain(b"import { logEvent } from 'firebase/analytics'"));
+        assert!(!may_contain(
+            b"import { logEvent } from 'firebase/analytics'"
+        ));
     }
 
     #[test]
     fn utf16_text_is_searched_too() {
         let mut le = vec![0xFF, 0xFE];
-        le.extend("amplitude.logEvent()".encode_utf16().flat_map(|u| u.to_le_bytes()));
+        le.extend(
+            "amplitude.logEvent()"
+                .encode_utf16()
+                .flat_map(|u| u.to_le_bytes()),
+        );
         assert!(may_contain_utf16(&le));
         let mut be = vec![0xFE, 0xFF];
         be.extend("x()".encode_utf16().flat_map(|u| u.to_be_bytes()));

@@ -233,7 +233,11 @@ impl<'t> Resolution<'t> {
                     .map(move |b| (b.binding.clone(), (f, b.imported.clone())))
             })
             .collect();
-        let calls_by_node = calls.iter().enumerate().map(|(i, c)| (c.node.id(), i)).collect();
+        let calls_by_node = calls
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.node.id(), i))
+            .collect();
         let this_members = stores
             .iter()
             .filter_map(|s| match &s.target {
@@ -275,22 +279,30 @@ impl<'t> Resolution<'t> {
         // First the stores whose value is a client, then everything else stored in the same place.
         let mut keyed: Vec<(StoreKey, &Store<'t>, Option<Client>)> = Vec::new();
         for s in stores {
-            let Some(key) = self.store_key(s) else { continue };
+            let Some(key) = self.store_key(s) else {
+                continue;
+            };
             let client = s.value.and_then(|v| self.client_expr(v));
             keyed.push((key, s, client));
         }
         for (key, s, client) in &keyed {
             if let Some(c) = client {
-                let entry = self.stored.entry(key.clone()).or_insert_with(|| StoredClient {
-                    display: store_display(key),
-                    origin: c.origin,
-                    family: c.family,
-                    instance: c.instance.clone(),
-                    sites: Vec::new(),
-                    ambiguous: false,
-                    uses: Vec::new(),
-                });
-                if entry.instance != c.instance || entry.family != c.family || entry.origin != c.origin {
+                let entry = self
+                    .stored
+                    .entry(key.clone())
+                    .or_insert_with(|| StoredClient {
+                        display: store_display(key),
+                        origin: c.origin,
+                        family: c.family,
+                        instance: c.instance.clone(),
+                        sites: Vec::new(),
+                        ambiguous: false,
+                        uses: Vec::new(),
+                    });
+                if entry.instance != c.instance
+                    || entry.family != c.family
+                    || entry.origin != c.origin
+                {
                     entry.ambiguous = true;
                 }
                 entry.sites.push(store_site(s, self.source));
@@ -570,7 +582,10 @@ fn is_nullish(n: Node, source: &str) -> bool {
 /// `getInstance()` / `getInstance('Name')` → the instance, with Amplitude's lower-casing.
 fn instance_name(args: Node, source: &str) -> Instance {
     let mut c = args.walk();
-    let list: Vec<Node> = args.named_children(&mut c).filter(|n| !n.is_extra()).collect();
+    let list: Vec<Node> = args
+        .named_children(&mut c)
+        .filter(|n| !n.is_extra())
+        .collect();
     match list.as_slice() {
         [] => Instance::Default,
         [s] if s.kind() == "string" => {
@@ -636,9 +651,8 @@ fn store_site(s: &Store, source: &str) -> StoreSite {
             decl.filter(|d| {
                 d.named_child_count() == 1
                     && d.parent().is_some_and(|p| p.kind() != "export_statement")
-                    && d.parent().is_some_and(|p| {
-                        !matches!(p.kind(), "for_statement" | "for_in_statement")
-                    })
+                    && d.parent()
+                        .is_some_and(|p| !matches!(p.kind(), "for_statement" | "for_in_statement"))
             })
             .map(|d| with_semicolon(d, source))
         }
@@ -688,7 +702,10 @@ fn run<'t>(
 }
 
 fn capture<'t>(m: &tree_sitter::QueryMatch<'_, 't>, index: u32) -> Option<Node<'t>> {
-    m.captures().iter().find(|c| c.index == index).map(|c| c.node)
+    m.captures()
+        .iter()
+        .find(|c| c.index == index)
+        .map(|c| c.node)
 }
 
 fn string_style(source_fragment: Node, source: &str) -> char {
@@ -700,27 +717,42 @@ fn string_style(source_fragment: Node, source: &str) -> char {
 
 fn collect_imports<'t>(q: &Compiled, root: Node<'t>, source: &'t str) -> Vec<(Import, Node<'t>)> {
     let [imp, src, default, namespace, imported, alias, specifier] = [
-        "import", "source", "default", "namespace", "imported", "alias", "specifier",
+        "import",
+        "source",
+        "default",
+        "namespace",
+        "imported",
+        "alias",
+        "specifier",
     ]
     .map(|n| q.capture(n));
     let mut by_node: HashMap<usize, (Import, Node<'t>)> = HashMap::new();
     run(q, root, source, |m| {
-        let (Some(stmt), Some(s)) = (capture(m, imp), capture(m, src)) else { return };
-        let (entry, _) = by_node.entry(stmt.id()).or_insert_with(|| (Import {
-            source: source[s.byte_range()].to_string(),
-            statement: Some(stmt.byte_range()),
-            range: stmt.byte_range(),
-            is_require: false,
-            quote: string_style(s, source),
-            semicolon: source[stmt.byte_range()].ends_with(';'),
-            bindings: Vec::new(),
-        }, stmt));
+        let (Some(stmt), Some(s)) = (capture(m, imp), capture(m, src)) else {
+            return;
+        };
+        let (entry, _) = by_node.entry(stmt.id()).or_insert_with(|| {
+            (
+                Import {
+                    source: source[s.byte_range()].to_string(),
+                    statement: Some(stmt.byte_range()),
+                    range: stmt.byte_range(),
+                    is_require: false,
+                    quote: string_style(s, source),
+                    semicolon: source[stmt.byte_range()].ends_with(';'),
+                    bindings: Vec::new(),
+                },
+                stmt,
+            )
+        });
         let module = capture(m, default).or(capture(m, namespace));
         let (local, what, spec) = if let Some(local) = module {
             (local, Imported::Module, None)
         } else if let Some(name) = capture(m, imported) {
             let local = capture(m, alias).unwrap_or(name);
-            let name_text = source[name.byte_range()].trim_matches(['\'', '"']).to_string();
+            let name_text = source[name.byte_range()]
+                .trim_matches(['\'', '"'])
+                .to_string();
             let what = if name_text == "default" {
                 Imported::Module
             } else {
@@ -744,12 +776,19 @@ fn collect_imports<'t>(q: &Compiled, root: Node<'t>, source: &'t str) -> Vec<(Im
 
 fn collect_requires<'t>(q: &Compiled, root: Node<'t>, source: &'t str) -> Vec<(Import, Node<'t>)> {
     let [decl, src, default, imported, alias, specifier] = [
-        "declarator", "source", "default", "imported", "alias", "specifier",
+        "declarator",
+        "source",
+        "default",
+        "imported",
+        "alias",
+        "specifier",
     ]
     .map(|n| q.capture(n));
     let mut by_node: HashMap<usize, (Import, Node<'t>)> = HashMap::new();
     run(q, root, source, |m| {
-        let (Some(d), Some(s)) = (capture(m, decl), capture(m, src)) else { return };
+        let (Some(d), Some(s)) = (capture(m, decl), capture(m, src)) else {
+            return;
+        };
         let declaration = d.parent();
         let statement = declaration
             .filter(|p| {
@@ -759,16 +798,23 @@ fn collect_requires<'t>(q: &Compiled, root: Node<'t>, source: &'t str) -> Vec<(I
             .map(|p| with_semicolon(p, source));
         let range = declaration.map_or(d.byte_range(), |p| p.byte_range());
         let semicolon = source[range.clone()].ends_with(';')
-            || statement.as_ref().is_some_and(|r| source[r.clone()].ends_with(';'));
-        let (entry, _) = by_node.entry(d.id()).or_insert_with(|| (Import {
-            source: source[s.byte_range()].to_string(),
-            statement,
-            range,
-            is_require: true,
-            quote: string_style(s, source),
-            semicolon,
-            bindings: Vec::new(),
-        }, d));
+            || statement
+                .as_ref()
+                .is_some_and(|r| source[r.clone()].ends_with(';'));
+        let (entry, _) = by_node.entry(d.id()).or_insert_with(|| {
+            (
+                Import {
+                    source: source[s.byte_range()].to_string(),
+                    statement,
+                    range,
+                    is_require: true,
+                    quote: string_style(s, source),
+                    semicolon,
+                    bindings: Vec::new(),
+                },
+                d,
+            )
+        });
         let (local, what, spec) = if let Some(local) = capture(m, default) {
             (local, Imported::Module, None)
         } else if let Some(name) = capture(m, imported) {
@@ -796,7 +842,14 @@ fn collect_calls<'t>(
     source: &'t str,
 ) -> (Vec<Call<'t>>, HashMap<usize, Node<'t>>) {
     let [call, callee, receiver, method, function, args, new, ctor] = [
-        "call", "callee", "receiver", "method", "function", "args", "new", "constructor",
+        "call",
+        "callee",
+        "receiver",
+        "method",
+        "function",
+        "args",
+        "new",
+        "constructor",
     ]
     .map(|n| q.capture(n));
     let mut calls = Vec::new();
@@ -811,7 +864,9 @@ fn collect_calls<'t>(
         else {
             return;
         };
-        let Some(name) = capture(m, method).or(capture(m, function)) else { return };
+        let Some(name) = capture(m, method).or(capture(m, function)) else {
+            return;
+        };
         calls.push(Call {
             node,
             callee,

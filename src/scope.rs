@@ -76,7 +76,14 @@ impl Scopes {
             if node.kind() == "import_statement" {
                 import_depth = Some(depth);
             }
-            scopes.visit(node, source, depth, &mut stack, names, import_depth.is_some());
+            scopes.visit(
+                node,
+                source,
+                depth,
+                &mut stack,
+                names,
+                import_depth.is_some(),
+            );
             if cursor.goto_first_child() {
                 depth += 1;
                 continue;
@@ -125,7 +132,9 @@ impl Scopes {
         let Some(scope) = current else { return };
         match kind {
             "variable_declarator" => {
-                let hoisted = node.parent().is_some_and(|p| p.kind() == "variable_declaration");
+                let hoisted = node
+                    .parent()
+                    .is_some_and(|p| p.kind() == "variable_declaration");
                 let target = if hoisted {
                     stack.iter().rev().find(|e| e.2).map_or(scope, |e| e.1)
                 } else {
@@ -136,18 +145,18 @@ impl Scopes {
                 }
             }
             "import_statement" => self.declare_import(scope, node, source),
-            "identifier" | "shorthand_property_identifier" | "type_identifier" => {
-                if !self.declarations.contains(&node.id()) {
-                    let text = &source[node.byte_range()];
-                    if names.contains(text) && !in_import {
-                        self.references.push(Reference {
-                            name: text.to_string(),
-                            scope,
-                            start: node.start_byte(),
-                            end: node.end_byte(),
-                            node_id: node.id(),
-                        });
-                    }
+            "identifier" | "shorthand_property_identifier" | "type_identifier"
+                if !in_import && !self.declarations.contains(&node.id()) =>
+            {
+                let text = &source[node.byte_range()];
+                if names.contains(text) {
+                    self.references.push(Reference {
+                        name: text.to_string(),
+                        scope,
+                        start: node.start_byte(),
+                        end: node.end_byte(),
+                        node_id: node.id(),
+                    });
                 }
             }
             _ => {}
@@ -193,7 +202,9 @@ impl Scopes {
         while let Some(n) = stack.pop() {
             match n.kind() {
                 "import_specifier" => {
-                    let local = n.child_by_field_name("alias").or(n.child_by_field_name("name"));
+                    let local = n
+                        .child_by_field_name("alias")
+                        .or(n.child_by_field_name("name"));
                     if let Some(local) = local {
                         self.declare(scope, local, source);
                     }

@@ -49,7 +49,9 @@ impl DirtyGuard {
     /// git cannot tell. Files outside any git work tree may always be written.
     pub fn check(&mut self, path: &Path) -> Result<(), String> {
         let abs = std::path::absolute(path).map_err(|e| e.to_string())?;
-        let Some(root) = work_tree(&abs) else { return Ok(()) };
+        let Some(root) = work_tree(&abs) else {
+            return Ok(());
+        };
         let status = self
             .trees
             .entry(root.clone())

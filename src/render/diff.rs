@@ -45,7 +45,11 @@ fn colorize(text: &str) -> String {
         if style == Style::new() {
             out.push_str(line);
         } else {
-            out.push_str(&format!("{}{content}{}{end}", style.render(), style.render_reset()));
+            out.push_str(&format!(
+                "{}{content}{}{end}",
+                style.render(),
+                style.render_reset()
+            ));
         }
     }
     out

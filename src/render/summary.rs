@@ -19,7 +19,12 @@ pub fn problems(results: &[FileResult], found: &Discovered) -> Vec<String> {
         .iter()
         .map(|e| format!("amp2mp: error: {e}"))
         .collect();
-    lines.extend(found.warnings.iter().map(|w| format!("amp2mp: warning: {w}")));
+    lines.extend(
+        found
+            .warnings
+            .iter()
+            .map(|w| format!("amp2mp: warning: {w}")),
+    );
     for r in results {
         if let Some(why) = &r.skipped {
             lines.push(format!("amp2mp: warning: {}: skipped: {why}", r.display));
@@ -44,7 +49,12 @@ pub fn render(results: &[FileResult], found: &Discovered, mode: Mode) -> String 
             r.findings
                 .iter()
                 .filter(|f| !f.finding.fixable && r.skipped.is_none())
-                .map(move |f| format!("  {}:{}:{}: {}", r.display, f.line, f.column, f.finding.message))
+                .map(move |f| {
+                    format!(
+                        "  {}:{}:{}: {}",
+                        r.display, f.line, f.column, f.finding.message
+                    )
+                })
         })
         .collect();
     if !left.is_empty() {
