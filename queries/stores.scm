@@ -17,10 +17,11 @@
     property: (property_identifier) @field)
   right: (_) @value) @assignment
 
-(_
-  (property_identifier) @field
-  "="
-  (_) @value) @field_definition
+(class_body
+  (_
+    (property_identifier) @field
+    "="
+    (_) @value) @field_definition)
 
 (member_expression
   object: (this)

@@ -1,11 +1,13 @@
-//! The byte prefilter: a file that never contains `mplitude` (as in `amplitude`, `Amplitude`,
-//! `@amplitude/…`, `amplitude-js`) cannot hold an Amplitude import, client or global, so it is
-//! never parsed. A single SIMD substring search (memchr's memmem) over the bytes just read.
+//! The byte prefilter: decides from the bytes alone whether a file can use Amplitude, so that
+//! files that cannot are never parsed. A use needs an import or require of an Amplitude package
+//! (`amplitude-js`, `@amplitude/…`, `react-amplitude`) or the snippet's global (`amplitude.`,
+//! `amplitude?.`); `amplitude` as an SVG attribute or a word in prose does not count. One SIMD
+//! substring search (memchr's memmem) for `amplitude`, then a look at the bytes after each hit.
 
 use memchr::memmem;
 use std::sync::OnceLock;
 
-const NEEDLE: &[u8] = b"mplitude";
+const NEEDLE: &[u8] = b"amplitude";
 
 fn finder() -> &'static memmem::Finder<'static> {
     static FINDER: OnceLock<memmem::Finder<'static>> = OnceLock::new();
@@ -14,7 +16,16 @@ fn finder() -> &'static memmem::Finder<'static> {
 
 /// Whether `bytes` may contain Amplitude use.
 pub fn may_contain(bytes: &[u8]) -> bool {
-    finder().find(bytes).is_some()
+    finder().find_iter(bytes).any(|at| {
+        let after = &bytes[at + NEEDLE.len()..];
+        after.starts_with(b".")
+            || after.starts_with(b"?.")
+            || after.starts_with(b"-js")
+            || after.starts_with(b"/")
+            || after.starts_with(b"'")
+            || after.starts_with(b"\"")
+            || after.starts_with(b"`")
+    })
 }
 
 /// The same test for UTF-16 text (a file with a UTF-16 byte-order mark), so that such files

@@ -188,6 +188,8 @@ pub struct Resolution<'t> {
     calls_by_node: HashMap<usize, usize>,
     news: HashMap<usize, Node<'t>>,
     this_members: Vec<(Node<'t>, String)>,
+    /// Names that can denote Amplitude: import locals, stored clients, `amplitude`, `window`.
+    names: HashSet<String>,
 }
 
 impl<'t> Resolution<'t> {
@@ -212,6 +214,7 @@ impl<'t> Resolution<'t> {
             }
         }
         let scopes = Scopes::build(tree, source, &names);
+        names.extend(["amplitude".to_string(), "window".to_string()]);
 
         // Bindings were recorded by name only; place each in the scope that declares it.
         let mut imports = Vec::with_capacity(anchored.len());
@@ -256,6 +259,7 @@ impl<'t> Resolution<'t> {
             calls_by_node,
             news,
             this_members,
+            names,
         };
         res.resolve_stores(&stores);
         res
@@ -277,14 +281,40 @@ impl<'t> Resolution<'t> {
 
     fn resolve_stores(&mut self, stores: &[Store<'t>]) {
         // First the stores whose value is a client, then everything else stored in the same place.
+        // Keys cost a walk up the tree, so only stores that hold a client, or share a name
+        // with one, get one.
+        let clients: Vec<Option<Client>> = stores
+            .iter()
+            .map(|s| s.value.and_then(|v| self.client_expr(v)))
+            .collect();
+        let client_names: HashSet<&str> = stores
+            .iter()
+            .zip(&clients)
+            .filter(|(_, c)| c.is_some())
+            .filter_map(|(s, _)| s.target_text(self.source))
+            .collect();
         let mut keyed: Vec<(StoreKey, &Store<'t>, Option<Client>)> = Vec::new();
-        for s in stores {
+        for (s, client) in stores.iter().zip(clients) {
+            let named = s
+                .target_text(self.source)
+                .is_some_and(|n| client_names.contains(n));
+            if client.is_none() && !named {
+                continue;
+            }
             let Some(key) = self.store_key(s) else {
                 continue;
             };
-            let client = s.value.and_then(|v| self.client_expr(v));
             keyed.push((key, s, client));
         }
+        let client_fields: HashSet<String> = self
+            .stored
+            .keys()
+            .chain(keyed.iter().filter(|k| k.2.is_some()).map(|k| &k.0))
+            .filter_map(|k| match k {
+                StoreKey::Field { name, .. } => Some(name.clone()),
+                StoreKey::Var(_) => None,
+            })
+            .collect();
         for (key, s, client) in &keyed {
             if let Some(c) = client {
                 let entry = self
@@ -336,6 +366,9 @@ impl<'t> Resolution<'t> {
             }
         }
         for (node, name) in &self.this_members {
+            if !client_fields.contains(name) {
+                continue;
+            }
             if let Some(class) = enclosing_class(*node) {
                 let key = StoreKey::Field {
                     class,
@@ -409,6 +442,9 @@ impl<'t> Resolution<'t> {
                 })
             }
             None => {
+                if !self.names.contains(self.text(call.name)) {
+                    return None;
+                }
                 let b = self.scopes.resolve_node(call.name, self.source)?;
                 match self.import_binding(&b)? {
                     (family, Imported::Named(n)) if n == "createInstance" => Some(Client {
@@ -431,6 +467,9 @@ impl<'t> Resolution<'t> {
         match expr.kind() {
             "identifier" => {
                 let name = self.text(expr);
+                if !self.names.contains(name) {
+                    return None;
+                }
                 match self.scopes.resolve_node(expr, self.source) {
                     Some(b) => {
                         if let Some((family, Imported::Module)) = self.import_binding(&b) {
@@ -470,6 +509,12 @@ impl<'t> Resolution<'t> {
                 let property = expr.child_by_field_name("property")?;
                 let prop = self.text(property);
                 if object.kind() == "this" {
+                    let named = self.stored.keys().any(
+                        |k| matches!(k, StoreKey::Field { name, .. } if name == prop),
+                    );
+                    if !named {
+                        return None;
+                    }
                     let key = StoreKey::Field {
                         class: enclosing_class(expr)?,
                         name: prop.to_string(),
@@ -483,6 +528,9 @@ impl<'t> Resolution<'t> {
                         root_ref: expr.id(),
                         producers: Vec::new(),
                     });
+                }
+                if prop != "amplitude" {
+                    return None;
                 }
                 let is_window = object.kind() == "identifier"
                     && self.text(object) == "window"
@@ -519,7 +567,7 @@ impl<'t> Resolution<'t> {
 
     /// For a plain function call, the Amplitude named import it calls: (family, exported name).
     pub fn imported_function(&self, call: &Call<'t>) -> Option<(Binding, Family, String)> {
-        if call.receiver.is_some() {
+        if call.receiver.is_some() || !self.names.contains(self.text(call.name)) {
             return None;
         }
         let b = self.scopes.resolve_node(call.name, self.source)?;
@@ -642,6 +690,16 @@ struct Store<'t> {
     value: Option<Node<'t>>,
     site: Node<'t>,
     is_assignment: bool,
+}
+
+impl<'t> Store<'t> {
+    /// The variable or field name stored to.
+    fn target_text(&self, source: &'t str) -> Option<&'t str> {
+        match self.target {
+            StoreTarget::Var(n) | StoreTarget::Field(n) => Some(&source[n.byte_range()]),
+            StoreTarget::ThisRead(_) => None,
+        }
+    }
 }
 
 fn store_site(s: &Store, source: &str) -> StoreSite {

@@ -24,6 +24,15 @@ const SCOPE_KINDS: [(&str, bool); 13] = [
     ("catch_clause", false),
 ];
 
+/// Where the walk stands when it visits a node.
+#[derive(Clone, Copy)]
+struct Visit {
+    depth: usize,
+    /// The parent is a `var` declaration.
+    in_var: bool,
+    in_import: bool,
+}
+
 /// Index of a scope in [`Scopes`].
 pub type ScopeId = usize;
 
@@ -61,6 +70,8 @@ impl Scopes {
     pub fn build(tree: &Tree, source: &str, names: &HashSet<String>) -> Scopes {
         let mut scopes = Scopes::default();
         let mut stack: Vec<(usize, ScopeId, bool)> = Vec::new(); // (depth, scope, is_function)
+        // For each depth from the root down: is the node there a `var` declaration?
+        let mut var_decl: Vec<bool> = Vec::new();
         let mut cursor = tree.walk();
         let mut depth = 0usize;
         // Depth of the import statement being walked: its identifiers are not references.
@@ -76,14 +87,15 @@ impl Scopes {
             if node.kind() == "import_statement" {
                 import_depth = Some(depth);
             }
-            scopes.visit(
-                node,
-                source,
+            var_decl.truncate(depth);
+            let in_var = var_decl.last().copied().unwrap_or(false);
+            var_decl.push(node.kind() == "variable_declaration");
+            let ctx = Visit {
                 depth,
-                &mut stack,
-                names,
-                import_depth.is_some(),
-            );
+                in_var,
+                in_import: import_depth.is_some(),
+            };
+            scopes.visit(node, source, ctx, &mut stack, names);
             if cursor.goto_first_child() {
                 depth += 1;
                 continue;
@@ -104,11 +116,15 @@ impl Scopes {
         &mut self,
         node: Node,
         source: &str,
-        depth: usize,
+        ctx: Visit,
         stack: &mut Vec<(usize, ScopeId, bool)>,
         names: &HashSet<String>,
-        in_import: bool,
     ) {
+        let Visit {
+            depth,
+            in_var,
+            in_import,
+        } = ctx;
         let kind = node.kind();
         let current = stack.last().map(|&(_, s, _)| s);
         // A declaration's name binds in the scope around it, not in its own.
@@ -132,10 +148,7 @@ impl Scopes {
         let Some(scope) = current else { return };
         match kind {
             "variable_declarator" => {
-                let hoisted = node
-                    .parent()
-                    .is_some_and(|p| p.kind() == "variable_declaration");
-                let target = if hoisted {
+                let target = if in_var {
                     stack.iter().rev().find(|e| e.2).map_or(scope, |e| e.1)
                 } else {
                     scope
