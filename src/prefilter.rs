@@ -53,10 +53,20 @@ mod tests {
         assert!(may_contain(
             b"import * as a from '@amplitude/analytics-browser'"
         ));
-        assert!(may_contain(b"new AmplitudeClient()"));
+        assert!(may_contain(
+            b"import { AmplitudeClient } from 'amplitude-js'"
+        ));
+        assert!(may_contain(b"window.amplitude?.logEvent('x')"));
+        assert!(may_contain(b"import A from 'react-amplitude'"));
+        assert!(may_contain(b"amplitude.getInstance()"));
+        assert!(!may_contain(b"new AmplitudeClient()"));
         assert!(!may_contain(
             b"import { logEvent } from 'firebase/analytics'"
         ));
+        assert!(!may_contain(
+            b"const attrs = 'alphabetic|amplitude|arabicForm';"
+        ));
+        assert!(!may_contain(b"// the amplitude of the wave"));
     }
 
     #[test]

@@ -509,9 +509,10 @@ impl<'t> Resolution<'t> {
                 let property = expr.child_by_field_name("property")?;
                 let prop = self.text(property);
                 if object.kind() == "this" {
-                    let named = self.stored.keys().any(
-                        |k| matches!(k, StoreKey::Field { name, .. } if name == prop),
-                    );
+                    let named = self
+                        .stored
+                        .keys()
+                        .any(|k| matches!(k, StoreKey::Field { name, .. } if name == prop));
                     if !named {
                         return None;
                     }

@@ -70,7 +70,7 @@ impl Scopes {
     pub fn build(tree: &Tree, source: &str, names: &HashSet<String>) -> Scopes {
         let mut scopes = Scopes::default();
         let mut stack: Vec<(usize, ScopeId, bool)> = Vec::new(); // (depth, scope, is_function)
-        // For each depth from the root down: is the node there a `var` declaration?
+                                                                 // For each depth from the root down: is the node there a `var` declaration?
         let mut var_decl: Vec<bool> = Vec::new();
         let mut cursor = tree.walk();
         let mut depth = 0usize;
