@@ -73,6 +73,8 @@ struct Planner<'r, 't> {
     deleted: Vec<Range<usize>>,
     /// Node ids already covered by a finding.
     reported: HashSet<usize>,
+    /// Calls left for a person: Amplitude uses inside them are covered by their finding.
+    left_calls: Vec<Range<usize>>,
     /// A rewrite from an import needs the Mixpanel import.
     needs_import: bool,
 }
@@ -102,6 +104,7 @@ impl<'r, 't> Planner<'r, 't> {
             consumed: HashSet::new(),
             deleted: Vec::new(),
             reported: HashSet::new(),
+            left_calls: Vec::new(),
             needs_import: false,
         }
     }
@@ -197,6 +200,7 @@ impl<'r, 't> Planner<'r, 't> {
     fn leftover(&mut self, call: &Call<'t>, method: &str, client: &Client, reason: String) {
         self.reported.insert(client.root_ref);
         self.reported.extend(client.producers.iter().copied());
+        self.left_calls.push(call.node.byte_range());
         self.findings.push(Finding {
             range: call.node.byte_range(),
             rule: rule::CALL,
@@ -603,7 +607,12 @@ impl<'r, 't> Planner<'r, 't> {
         }
         for r in &self.res.scopes.references {
             let range = r.start..r.end;
-            if self.is_gone(r.node_id, &range) || self.reported.contains(&r.node_id) {
+            let in_left_call = self
+                .left_calls
+                .iter()
+                .any(|c| c.start <= range.start && range.end <= c.end);
+            if self.is_gone(r.node_id, &range) || self.reported.contains(&r.node_id) || in_left_call
+            {
                 continue;
             }
             let Some(b) = self.res.scopes.resolve(&r.name, r.scope) else {
