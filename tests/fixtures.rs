@@ -1,8 +1,9 @@
 //! Runs every case in `fixtures/`: `input.<ext>` must become `expected.<ext>` exactly, the output
 //! must parse with no new errors, a second run must change nothing, and `check` on the output
 //! must report exactly `findings.json` (an empty list when the file is absent).
-//! `AMP2MP_BLESS=1 cargo test --test fixtures` rewrites the expected files from the current
-//! output; review the diff before committing it.
+//! `AMP2MP_BLESS=findings cargo test --test fixtures` writes `findings.json` from the current
+//! output (`AMP2MP_BLESS=all` also overwrites `expected.<ext>`, which are written by hand: review
+//! the diff before committing either).
 
 use amp2mp::engine::{self, Located};
 use amp2mp::lang::{self, Lang};
@@ -53,7 +54,7 @@ fn errors(lang: Lang, src: &str) -> usize {
 
 #[test]
 fn every_fixture() {
-    let bless = std::env::var_os("AMP2MP_BLESS").is_some();
+    let bless = std::env::var("AMP2MP_BLESS").unwrap_or_default();
     let mut failures = Vec::new();
     let all = cases();
     assert!(
@@ -73,8 +74,10 @@ fn every_fixture() {
         let output = first.output.clone().unwrap_or_else(|| input.clone());
         let check = engine::transform(lang, &output);
         let findings = findings_json(&check.findings);
-        if bless {
+        if bless == "all" {
             std::fs::write(&expected_path, &output).unwrap();
+        }
+        if bless == "findings" || bless == "all" {
             if check.findings.is_empty() {
                 let _ = std::fs::remove_file(&findings_path);
             } else {
