@@ -21,6 +21,7 @@ const MINIFIED_LINE: usize = 10_000;
 pub struct FileResult {
     pub display: String,
     pub path: std::path::PathBuf,
+    pub lang: Option<crate::lang::Lang>,
     /// The bytes read, kept only when there is a new text to write.
     pub original: Option<String>,
     pub output: Option<String>,
@@ -77,6 +78,7 @@ pub fn process(t: &Target, max_size: u64) -> Option<FileResult> {
     let mut r = FileResult {
         display: t.display.clone(),
         path: t.path.clone(),
+        lang: Some(t.lang),
         ..FileResult::default()
     };
     let bytes = match std::fs::read(&t.path) {
@@ -177,11 +179,16 @@ fn run_apply(args: ApplyArgs) -> io::Result<u8> {
         };
         let outcome =
             refusal.and_then(|_| write::atomic_write(&r.path, old.as_bytes(), new.as_bytes()));
-        if let Err(why) = outcome {
-            r.error = Some(format!("not written: {why}"));
-            r.output = None;
-            for f in &mut r.findings {
-                f.finding.fixable = false;
+        match outcome {
+            // What is left is reported where it now stands, in the file just written.
+            Ok(()) => {
+                if let Some(lang) = r.lang {
+                    r.findings = engine::transform(lang, new).findings;
+                }
+            }
+            Err(why) => {
+                r.error = Some(format!("not written: {why}"));
+                r.output = None;
             }
         }
     }
@@ -190,25 +197,29 @@ fn run_apply(args: ApplyArgs) -> io::Result<u8> {
 
 fn run_check(args: CheckArgs) -> io::Result<u8> {
     let (results, found) = process_all(&args.run);
-    let text = render::check::render(&results, args.format);
-    let mut out = stdout(&args.run);
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
-    let mut err = io::stderr().lock();
-    for line in render::summary::problems(&results, &found) {
-        writeln!(err, "{line}")?;
-    }
     let findings: usize = results.iter().map(|r| r.findings.len()).sum();
-    if args.format == crate::cli::CheckFormat::Text {
-        writeln!(err, "{}", render::check::total_line(&results))?;
-    }
-    Ok(if has_errors(&results, &found) {
+    let status = if has_errors(&results, &found) {
         exit::ERROR
     } else if findings > 0 {
         exit::FOUND
     } else {
         exit::OK
-    })
+    };
+    let text = render::check::render(&results, found.errors.len(), args.format);
+    let mut out = stdout(&args.run);
+    // A reader that stops early (`| head`) does not change what was found.
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(status),
+        other => other?,
+    }
+    let mut err = io::stderr().lock();
+    for line in render::summary::problems(&results, &found) {
+        writeln!(err, "{line}")?;
+    }
+    if args.format == crate::cli::CheckFormat::Text {
+        writeln!(err, "{}", render::check::total_line(&results))?;
+    }
+    Ok(status)
 }
 
 fn has_errors(results: &[FileResult], found: &discover::Discovered) -> bool {

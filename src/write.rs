@@ -10,6 +10,8 @@ use std::process::Command;
 
 /// Replaces `path` with `new`, provided it still holds `original`.
 pub fn atomic_write(path: &Path, original: &[u8], new: &[u8]) -> Result<(), String> {
+    // Write through symlinks: the link stays a link and its target gets the new text.
+    let path = &std::fs::canonicalize(path).map_err(|e| format!("cannot resolve it: {e}"))?;
     let current = std::fs::read(path).map_err(|e| format!("cannot re-read it: {e}"))?;
     if current != original {
         return Err("it changed on disk while amp2mp ran; run amp2mp again".into());

@@ -5,10 +5,11 @@ use crate::app::FileResult;
 use crate::cli::CheckFormat;
 
 /// The findings of all files, in path and position order, in `format`.
-pub fn render(results: &[FileResult], format: CheckFormat) -> String {
+/// `path_errors` counts command-line paths that could not be used (they have no result).
+pub fn render(results: &[FileResult], path_errors: usize, format: CheckFormat) -> String {
     match format {
         CheckFormat::Text => text(results),
-        CheckFormat::Json => json(results),
+        CheckFormat::Json => json(results, path_errors),
     }
 }
 
@@ -25,7 +26,7 @@ fn text(results: &[FileResult]) -> String {
     out
 }
 
-fn json(results: &[FileResult]) -> String {
+fn json(results: &[FileResult], path_errors: usize) -> String {
     let findings: Vec<serde_json::Value> = results
         .iter()
         .flat_map(|r| {
@@ -45,7 +46,7 @@ fn json(results: &[FileResult]) -> String {
         .collect();
     let fixable = findings.iter().filter(|f| f["fixable"] == true).count();
     let files = results.iter().filter(|r| !r.findings.is_empty()).count();
-    let errors = results.iter().filter(|r| r.error.is_some()).count();
+    let errors = path_errors + results.iter().filter(|r| r.error.is_some()).count();
     let value = serde_json::json!({
         "findings": findings,
         "summary": {

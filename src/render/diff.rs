@@ -8,17 +8,41 @@ use similar::TextDiff;
 /// The diff turning `old` into `new` for the file shown as `path`.
 pub fn unified(path: &str, old: &str, new: &str, color: bool) -> String {
     let diff = TextDiff::from_lines(old, new);
+    let (a, b) = (git_quote("a/", path), git_quote("b/", path));
     let body = diff
         .unified_diff()
         .context_radius(3)
-        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .header(&a, &b)
         .to_string();
-    let text = format!("diff --git a/{path} b/{path}\n{body}");
+    let text = format!("diff --git {a} {b}\n{body}");
     if color {
         colorize(&text)
     } else {
         text
     }
+}
+
+/// `prefix` + `path`, quoted and escaped the way git writes names with control characters,
+/// quotes or backslashes (`"a/ta\tb.js"`), so that `git apply` reads them back.
+fn git_quote(prefix: &str, path: &str) -> String {
+    let special = |c: char| c < ' ' || c == '"' || c == '\\' || c == '\u{7f}';
+    if !path.chars().any(special) {
+        return format!("{prefix}{path}");
+    }
+    let mut out = String::from("\"");
+    for c in prefix.chars().chain(path.chars()) {
+        match c {
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if special(c) => out.push_str(&format!("\\{:03o}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 fn colorize(text: &str) -> String {
@@ -66,6 +90,13 @@ mod tests {
             d,
             "diff --git a/src/a.js b/src/a.js\n--- a/src/a.js\n+++ b/src/a.js\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n"
         );
+    }
+
+    #[test]
+    fn special_names_are_quoted_like_git() {
+        assert_eq!(git_quote("a/", "src/x.js"), "a/src/x.js");
+        assert_eq!(git_quote("b/", "ta\tb.js"), "\"b/ta\\tb.js\"");
+        assert_eq!(git_quote("a/", "q\"\\\u{1}"), "\"a/q\\\"\\\\\\001\"");
     }
 
     #[test]
