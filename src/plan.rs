@@ -153,7 +153,7 @@ impl<'r, 't> Planner<'r, 't> {
             }
             let outcome = match action {
                 Action::Report(reason) => Err(reason.to_string()),
-                _ if self.in_error(call.node) => {
+                _ if self.in_error(call.node) || statement_has_error(call.node) => {
                     Err("inside a syntax error: fix the syntax, then run amp2mp again".into())
                 }
                 Action::Rewrite(target) => self.rewrite(call, &client, &method, target),
@@ -593,6 +593,10 @@ impl<'r, 't> Planner<'r, 't> {
                 })
             });
             let message = match holder {
+                _ if self.in_error(call.node) || statement_has_error(call.node) => {
+                    "Amplitude client inside a syntax error: fix the syntax, then run amp2mp again"
+                        .to_string()
+                }
                 Some(s) if s.sites.iter().any(|x| x.statement.is_none()) => format!("Amplitude client kept in `{}`, which amp2mp cannot delete (exported or part of a larger statement): migrate its users, then delete it", s.display),
                 Some(s) => format!("Amplitude client kept in `{}`, which is still used: delete it once its uses are migrated", s.display),
                 None => "Amplitude client used as a value: migrate by hand".to_string(),
@@ -659,6 +663,21 @@ fn arguments(args: Node) -> Vec<Node> {
     args.named_children(&mut c)
         .filter(|n| !n.is_extra())
         .collect()
+}
+
+/// Whether the statement holding `node` contains a syntax error.
+fn statement_has_error(node: Node) -> bool {
+    let mut n = node.parent();
+    while let Some(p) = n {
+        if p.is_error() {
+            return true;
+        }
+        if p.kind().ends_with("statement") || p.kind().ends_with("declaration") {
+            return p.has_error();
+        }
+        n = p.parent();
+    }
+    false
 }
 
 fn is_identifier(name: &str) -> bool {
