@@ -27,6 +27,8 @@ pub struct FileResult {
     pub output: Option<String>,
     pub rewrites: Vec<(mapping::Target, usize, usize)>,
     pub findings: Vec<Located>,
+    /// Rewrites with a caveat, positioned in `output` (for `apply`'s summary).
+    pub notes: Vec<Located>,
     /// The file was skipped, with this reason.
     pub skipped: Option<String>,
     /// The file failed, with this reason (exit 2).
@@ -111,6 +113,7 @@ pub fn process(t: &Target, max_size: u64) -> Option<FileResult> {
     let out = engine::transform(t.lang, &text);
     r.rewrites = out.rewrites;
     r.findings = out.findings;
+    r.notes = out.notes;
     r.error = out.error;
     if out.output.is_some() {
         r.original = Some(text);
@@ -132,6 +135,7 @@ fn skipped(mut r: FileResult, why: String) -> FileResult {
             subject: r.display.clone(),
             message: format!("mentions Amplitude but was not analysed: {why}"),
             fixable: false,
+            note: None,
         },
     });
     r.skipped = Some(why);
@@ -184,6 +188,7 @@ fn run_apply(args: ApplyArgs) -> io::Result<u8> {
             Ok(()) => {
                 if let Some(lang) = r.lang {
                     r.findings = engine::transform(lang, new).findings;
+                    r.findings.append(&mut r.notes);
                 }
             }
             Err(why) => {

@@ -4,12 +4,14 @@
 //! the `amp2mp` binary only parses the command line and calls [`app::run`].
 
 pub mod app;
+pub mod builders;
 pub mod cli;
 pub mod discover;
 pub mod edit;
 pub mod engine;
 pub mod lang;
 pub mod mapping;
+pub mod options;
 pub mod plan;
 pub mod prefilter;
 pub mod queries;

@@ -13,6 +13,10 @@ use std::collections::HashSet;
 use std::ops::Range;
 use tree_sitter::Node;
 
+mod calls;
+
+use calls::Done;
+
 /// Stable rule ids, shared by `check`'s formats.
 pub mod rule {
     pub const IMPORT: &str = "amplitude-import";
@@ -29,6 +33,8 @@ pub struct Finding {
     pub subject: String,
     pub message: String,
     pub fixable: bool,
+    /// For a rewrite whose behaviour differs in a way a person should know: the caveat.
+    pub note: Option<String>,
 }
 
 /// One call rewritten, for the summary's counts.
@@ -63,6 +69,8 @@ struct Planner<'r, 't> {
     mp: String,
     /// `mixpanel` names something in the file that is not Mixpanel.
     mp_taken: bool,
+    /// The quote character for strings amp2mp writes: the first Amplitude import's.
+    quote: char,
     newline: &'static str,
     edits: Vec<Edit>,
     rewrites: Vec<Rewritten>,
@@ -93,6 +101,11 @@ impl<'r, 't> Planner<'r, 't> {
             src: res.source,
             mp: existing.unwrap_or_else(|| "mixpanel".to_string()),
             mp_taken,
+            quote: res
+                .imports
+                .iter()
+                .find(|i| Family::of_package(&i.source).is_some())
+                .map_or('\'', |i| i.quote),
             newline: if res.source.contains("\r\n") {
                 "\r\n"
             } else {
@@ -147,54 +160,51 @@ impl<'r, 't> Planner<'r, 't> {
             let Some((client, method)) = self.classify(call) else {
                 continue;
             };
-            let action = mapping::action(&method);
-            if action == Action::Client {
-                continue;
-            }
-            let outcome = match action {
+            let outcome = match mapping::action(&method) {
+                Action::Client => continue,
                 Action::Report(reason) => Err(reason.to_string()),
                 _ if self.in_error(call.node) || statement_has_error(call.node) => {
                     Err("inside a syntax error: fix the syntax, then run amp2mp again".into())
                 }
                 Action::Rewrite(target) => self.rewrite(call, &client, &method, target),
-                Action::Client => continue,
             };
             match outcome {
-                Ok((target, edits)) => {
-                    let clash = edits
-                        .iter()
-                        .any(|e| self.edits.iter().any(|k| k.overlaps(e)));
-                    if clash {
-                        self.leftover(
-                            call,
-                            &method,
-                            &client,
-                            "overlaps another rewrite: run amp2mp again after this one".into(),
-                        );
-                        continue;
-                    }
-                    self.edits.extend(edits);
-                    self.consumed.insert(client.root_ref);
-                    self.consumed.extend(client.producers.iter().copied());
-                    if client.origin == Origin::Import {
-                        self.needs_import = true;
-                    }
-                    self.rewrites.push(Rewritten {
-                        target,
-                        at: call.node.start_byte(),
-                    });
-                    let to = format!("{}.{}", self.receiver_base(&client), target.method());
-                    self.findings.push(Finding {
-                        range: call.node.byte_range(),
-                        rule: rule::CALL,
-                        subject: method.clone(),
-                        message: format!("Amplitude `{method}`: becomes `{to}`"),
-                        fixable: true,
-                    });
-                }
+                Ok(done) => self.accept(call, &client, &method, done),
                 Err(reason) => self.leftover(call, &method, &client, reason),
             }
         }
+    }
+
+    /// Takes a planned rewrite, unless its edits overlap one already taken.
+    fn accept(&mut self, call: &Call<'t>, client: &Client, method: &str, done: Done) {
+        let clash = done
+            .edits
+            .iter()
+            .any(|e| self.edits.iter().any(|k| k.overlaps(e)));
+        if clash {
+            let reason = "overlaps another rewrite: run amp2mp again after this one".into();
+            self.leftover(call, method, client, reason);
+            return;
+        }
+        self.edits.extend(done.edits);
+        self.deleted.extend(done.gone);
+        self.consumed.insert(client.root_ref);
+        self.consumed.extend(client.producers.iter().copied());
+        if client.origin == Origin::Import {
+            self.needs_import = true;
+        }
+        self.rewrites.push(Rewritten {
+            target: done.target,
+            at: call.node.start_byte(),
+        });
+        self.findings.push(Finding {
+            range: call.node.byte_range(),
+            rule: rule::CALL,
+            subject: method.to_string(),
+            message: format!("Amplitude `{method}`: {}", done.to),
+            fixable: true,
+            note: (!done.notes.is_empty()).then(|| done.notes.join("; ")),
+        });
     }
 
     fn leftover(&mut self, call: &Call<'t>, method: &str, client: &Client, reason: String) {
@@ -207,176 +217,8 @@ impl<'r, 't> Planner<'r, 't> {
             subject: method.to_string(),
             message: format!("Amplitude `{method}`: {reason}"),
             fixable: false,
+            note: None,
         });
-    }
-
-    /// The edits for one rewritable call, or why it is left alone.
-    fn rewrite(
-        &self,
-        call: &Call<'t>,
-        client: &Client,
-        method: &str,
-        target: Target,
-    ) -> Result<(Target, Vec<Edit>), String> {
-        if !client.family.is_rewritten() {
-            return Err(match client.family {
-                Family::Server => {
-                    "server-side SDK: migrating to the `mixpanel` Node package is not supported yet"
-                        .into()
-                }
-                Family::Mobile => {
-                    "React Native SDK: migrating to `mixpanel-react-native` is not supported yet"
-                        .into()
-                }
-                _ => "this Amplitude package has no Mixpanel counterpart: migrate by hand".into(),
-            });
-        }
-        if let Some(Root::Stored(key)) = Some(&client.root) {
-            if self.res.stored.get(key).is_some_and(|s| s.ambiguous) {
-                return Err(
-                    "the variable holds an Amplitude client and something else: migrate by hand"
-                        .into(),
-                );
-            }
-        }
-        if client.instance == Instance::Unknown {
-            return Err(
-                "getInstance() with a name that is not a string literal: migrate by hand".into(),
-            );
-        }
-        if client.origin != Origin::Window {
-            if self.mp_taken && client.origin == Origin::Import {
-                return Err("`mixpanel` already names something else in this file: rename it, then run amp2mp again".into());
-            }
-            if self.mixpanel_shadowed(call.node) {
-                return Err("a local `mixpanel` shadows the Mixpanel object here: rename it, then run amp2mp again".into());
-            }
-        }
-        let args = arguments(call.args);
-        if args.iter().any(|a| a.kind() == "spread_element") {
-            return Err("spread arguments: check the argument list by hand".into());
-        }
-        let sep = if self.text(call.callee).contains("?.") {
-            "?."
-        } else {
-            "."
-        };
-        let recv = self.receiver_text(client);
-        let callee = |m: &str| Edit::new(call.callee.byte_range(), format!("{recv}{sep}{m}"));
-        match target {
-            Target::Track => match args.as_slice() {
-                [] => Err(format!("`{method}` without an event name")),
-                [first, ..] if unwrap(*first).kind() == "object" => Err("event object: unpack event_type and event_properties into mixpanel.track(name, props) (not rewritten yet)".into()),
-                [_] | [_, _] => Ok((target, vec![callee("track")])),
-                _ => Err("the third argument (callback or event options) means something else in mixpanel.track (not rewritten yet)".into()),
-            },
-            Target::Identify => match args.as_slice() {
-                [id] if self.is_nullish(*id) => Ok((
-                    Target::Reset,
-                    vec![Edit::new(call.node.byte_range(), format!("{recv}{sep}reset()"))],
-                )),
-                [_] => Ok((target, vec![callee("identify")])),
-                [] => Err("setUserId() without an id: use mixpanel.reset() to log out".into()),
-                _ => Err("the startNewSession argument has no Mixpanel equivalent: migrate by hand".into()),
-            },
-            Target::Reset => match args.as_slice() {
-                [] => Ok((target, vec![Edit::new(call.node.byte_range(), format!("{recv}{sep}reset()"))])),
-                _ => Err("reset() with arguments: migrate by hand".into()),
-            },
-            Target::PeopleSet => match args.as_slice() {
-                [_] => Ok((target, vec![callee("people.set")])),
-                _ => Err(format!("`{method}` expects one properties object")),
-            },
-            Target::SetGroup => match args.as_slice() {
-                [_, _] => Ok((target, vec![callee("set_group")])),
-                [_, _, _] => Err("event options (third argument) have no Mixpanel equivalent (not rewritten yet)".into()),
-                _ => Err("setGroup expects a group type and a group name".into()),
-            },
-            Target::Init => self.init(call, client, &args, sep),
-        }
-    }
-
-    /// `init(key[, userId][, options])` → `mixpanel.init(key[, {}][, 'name'])` plus an
-    /// `identify(userId)` statement after it.
-    fn init(
-        &self,
-        call: &Call<'t>,
-        client: &Client,
-        args: &[Node<'t>],
-        sep: &str,
-    ) -> Result<(Target, Vec<Edit>), String> {
-        let (key, user, options) = match args {
-            [] => return Err("init() without an API key".into()),
-            [key] => (*key, None, None),
-            [key, second] if unwrap(*second).kind() == "object" => (*key, None, Some(*second)),
-            [key, second] => (*key, Some(*second), None),
-            [key, second, third] => (*key, Some(*second), Some(*third)),
-            _ => return Err("the init callback (fourth argument) becomes Mixpanel's `loaded` option (not rewritten yet)".into()),
-        };
-        let user = user.filter(|u| !self.is_nullish(*u));
-        let options = options.filter(|o| !self.is_nullish(*o));
-        if let Some(o) = options {
-            let o = unwrap(o);
-            if o.kind() != "object" {
-                return Err(
-                    "init options given as an expression: map them to Mixpanel's config by hand"
-                        .into(),
-                );
-            }
-            if !arguments(o).is_empty() {
-                return Err("init options are mapped to Mixpanel's config by a later version (not rewritten yet)".into());
-            }
-        }
-        let statement = call
-            .node
-            .parent()
-            .filter(|p| p.kind() == "expression_statement");
-        if user.is_some() && statement.is_none() {
-            return Err("init with a user id inside an expression: move mixpanel.identify(userId) after it by hand".into());
-        }
-        let base = self.receiver_base(client);
-        let mut edits = Vec::new();
-        let named = match &client.instance {
-            Instance::Named(name, quote) => Some(format!("{quote}{name}{quote}")),
-            _ => None,
-        };
-        if named.is_none() && args.len() == 1 {
-            edits.push(Edit::new(
-                call.callee.byte_range(),
-                format!("{base}{sep}init"),
-            ));
-        } else {
-            let mut text = format!("{base}{sep}init({}", self.text(key));
-            match (options, &named) {
-                (Some(o), _) => text += &format!(", {}", self.text(o)),
-                (None, Some(_)) => text += ", {}",
-                (None, None) => {}
-            }
-            if let Some(n) = &named {
-                text += &format!(", {n}");
-            }
-            text.push(')');
-            edits.push(Edit::new(call.node.byte_range(), text));
-        }
-        if let (Some(user), Some(stmt)) = (user, statement) {
-            let recv = self.receiver_text(client);
-            let semi = if self.text(stmt).ends_with(';') {
-                ";"
-            } else {
-                ""
-            };
-            let at = line_end_after(self.src, stmt.end_byte());
-            let indent = line_indent(self.src, stmt.start_byte());
-            edits.push(Edit::insert(
-                at,
-                format!(
-                    "{}{indent}{recv}{sep}identify({}){semi}",
-                    self.newline,
-                    self.text(user)
-                ),
-            ));
-        }
-        Ok((Target::Init, edits))
     }
 
     /// Whether the node sits in, or contains, a syntax error.
@@ -540,6 +382,7 @@ impl<'r, 't> Planner<'r, 't> {
             subject: import.source.clone(),
             message,
             fixable: removed,
+            note: None,
         }
     }
 
@@ -607,6 +450,7 @@ impl<'r, 't> Planner<'r, 't> {
                 subject: self.text(call.name).to_string(),
                 message,
                 fixable: false,
+                note: None,
             });
         }
         for r in &self.res.scopes.references {
@@ -639,6 +483,7 @@ impl<'r, 't> Planner<'r, 't> {
                 ),
                 subject,
                 fixable: false,
+                note: None,
             });
         }
         self.findings.extend(found);
@@ -655,14 +500,6 @@ impl<'r, 't> Planner<'r, 't> {
             findings: self.findings,
         }
     }
-}
-
-/// The argument (or property) nodes of an `arguments` (or `object`) node, comments skipped.
-fn arguments(args: Node) -> Vec<Node> {
-    let mut c = args.walk();
-    args.named_children(&mut c)
-        .filter(|n| !n.is_extra())
-        .collect()
 }
 
 /// Whether the statement holding `node` contains a syntax error.
