@@ -6,10 +6,12 @@
 
 use crate::builders::arguments;
 use crate::resolve::unwrap;
+use std::ops::Range;
 use tree_sitter::Node;
 
 /// One member of an object literal: its key and the text of its value.
 struct Member<'t> {
+    node: Node<'t>,
     key: String,
     value: Option<Node<'t>>,
     text: &'t str,
@@ -37,12 +39,14 @@ fn members<'t>(src: &'t str, obj: Node<'t>, what: &str) -> Result<Vec<Member<'t>
                     _ => return Err(format!("{what} with a computed key: map it by hand")),
                 };
                 out.push(Member {
+                    node: m,
                     key,
                     value: Some(v),
                     text: &src[v.byte_range()],
                 });
             }
             "shorthand_property_identifier" => out.push(Member {
+                node: m,
                 key: src[m.byte_range()].to_string(),
                 value: Some(m),
                 text: &src[m.byte_range()],
@@ -75,12 +79,16 @@ pub struct InitConfig {
     pub notes: Vec<String>,
     /// The `userId` option: becomes `mixpanel.identify(userId)` after `init`.
     pub user_id: Option<String>,
-    /// The `instanceName` option: becomes `init`'s third argument.
-    pub instance_name: Option<String>,
+    /// Members whose text the config does not copy (interpreted or dropped): references to
+    /// Amplitude in them (`amplitude.Types.LogLevel.Debug`) disappear with the options object.
+    pub gone: Vec<Range<usize>>,
 }
 
 /// Options with no mixpanel-browser counterpart (reference §3.1 "none" rows).
+/// `instanceName` only renames the storage of the instance the calls go to; Mixpanel's named
+/// instances are separate objects, so it is dropped rather than passed as `init`'s third argument.
 const DROPPED: &[&str] = &[
+    "instanceName",
     "appVersion",
     "platform",
     "language",
@@ -137,7 +145,16 @@ const RENAMED: &[(&str, &str)] = &[
 pub fn init_config(src: &str, obj: Node) -> Result<InitConfig, String> {
     let mut cfg = InitConfig::default();
     for m in members(src, obj, "init options")? {
+        let before = cfg.pairs.len();
         init_option(src, &m, &mut cfg)?;
+        let copied = cfg.pairs[before..]
+            .iter()
+            .filter_map(|p| p.split_once(": ").map(|(_, v)| v))
+            .any(|v| m.text.contains(v))
+            || cfg.user_id.as_deref() == Some(m.text);
+        if !copied {
+            cfg.gone.push(m.node.byte_range());
+        }
     }
     Ok(cfg)
 }
@@ -168,7 +185,7 @@ fn init_option(src: &str, m: &Member, cfg: &mut InitConfig) -> Result<(), String
             _ => return Err(needs_literal(key)),
         },
         "serverUrl" | "apiEndpoint" => {
-            cfg.pairs.push(format!("api_host: {}", m.text));
+            cfg.pairs.push(format!("api_host: {}", with_scheme(m.value, m.text)));
             cfg.notes.push(format!(
                 "`{key}` became api_host: the proxy must forward Mixpanel's /track, /engage and /groups routes"
             ));
@@ -209,7 +226,6 @@ fn init_option(src: &str, m: &Member, cfg: &mut InitConfig) -> Result<(), String
         "cookieOptions" => cookie_options(src, m, cfg)?,
         "defaultTracking" | "autocapture" => autocapture(src, m, lit.as_deref(), cfg)?,
         "userId" => cfg.user_id = Some(m.text.to_string()),
-        "instanceName" => cfg.instance_name = Some(m.text.to_string()),
         "deferInitialization" => {
             return Err("init option `deferInitialization`: use opt_out_tracking_by_default and mixpanel.opt_in_tracking() by hand".into())
         }
@@ -220,6 +236,18 @@ fn init_option(src: &str, m: &Member, cfg: &mut InitConfig) -> Result<(), String
         }
     }
     Ok(())
+}
+
+/// A string literal host without a scheme (`'proxy.example.com/amp'`, as amplitude-js's
+/// `apiEndpoint` takes it) gets `https://`, which Mixpanel's `api_host` needs.
+fn with_scheme(value: Option<Node>, text: &str) -> String {
+    let is_string = value.is_some_and(|v| unwrap(v).kind() == "string");
+    match (is_string, text.chars().next()) {
+        (true, Some(q)) if !text.contains("://") && text.len() > 2 => {
+            format!("{q}https://{}", &text[q.len_utf8()..])
+        }
+        _ => text.to_string(),
+    }
 }
 
 fn same_site(key: &str, lit: Option<&str>, cfg: &mut InitConfig) -> Result<(), String> {
@@ -446,9 +474,18 @@ mod tests {
                 "secure_cookie: true"
             ]
         );
-        assert_eq!(c.dropped, ["trackingOptions.city", "sessionTimeout"]);
+        assert_eq!(
+            c.dropped,
+            ["trackingOptions.city", "sessionTimeout", "instanceName"]
+        );
         assert_eq!(c.user_id.as_deref(), Some("uid"));
-        assert_eq!(c.instance_name.as_deref(), Some("'two'"));
+        // Interpreted and dropped members go with the object; copied ones stay.
+        assert_eq!(c.gone.len(), 6);
+        let c = init("{ apiEndpoint: 'proxy.example.com/a', serverUrl: url }").unwrap();
+        assert_eq!(
+            c.pairs,
+            ["api_host: 'https://proxy.example.com/a'", "api_host: url"]
+        );
     }
 
     #[test]

@@ -162,6 +162,9 @@ impl<'r, 't> Planner<'r, 't> {
             };
             let outcome = match mapping::action(&method) {
                 Action::Client => continue,
+                _ if client.family == Family::Other => Err(
+                    "this Amplitude package has no Mixpanel counterpart: migrate by hand".into(),
+                ),
                 Action::Report(reason) => Err(reason.to_string()),
                 _ if self.in_error(call.node) || statement_has_error(call.node) => {
                     Err("inside a syntax error: fix the syntax, then run amp2mp again".into())

@@ -342,6 +342,9 @@ impl<'t> Planner<'_, 't> {
             [key, second] if unwrap(*second).kind() == "object" => {
                 (*key, None, Some(*second), None)
             }
+            [_, second] if client.family == Family::Browser && !is_literal(*second) => {
+                return Err("init's second argument is a user id or an options object, decided at run time: migrate by hand".into())
+            }
             [key, second] => (*key, Some(*second), None, None),
             [key, second, third] => (*key, Some(*second), Some(*third), None),
             [key, second, third, cb] => (*key, Some(*second), Some(*third), Some(*cb)),
@@ -378,15 +381,10 @@ impl<'t> Planner<'_, 't> {
             (Some(u), None) => Some(self.text(u).to_string()),
             (None, u) => u.clone(),
         };
-        let named =
-            match (&client.instance, &cfg.instance_name) {
-                (Instance::Named(..), Some(_)) => return Err(
-                    "init with both a named instance and the instanceName option: migrate by hand"
-                        .into(),
-                ),
-                (Instance::Named(name, quote), None) => Some(format!("{quote}{name}{quote}")),
-                (_, name) => name.clone(),
-            };
+        let named = match &client.instance {
+            Instance::Named(name, quote) => Some(format!("{quote}{name}{quote}")),
+            _ => None,
+        };
         let statement = site.stmt.filter(|_| site.promise.is_none());
         if user.is_some() && statement.is_none() {
             return Err("init with a user id inside an expression: move mixpanel.identify(userId) after it by hand".into());
@@ -432,6 +430,7 @@ impl<'t> Planner<'_, 't> {
         }
         let mut done = self.done(Target::Init, edits, format!("becomes `{base}{sep}init`"));
         done.notes = notes;
+        done.gone = cfg.gone;
         Ok(done)
     }
 
@@ -745,6 +744,13 @@ impl<'t> Planner<'_, 't> {
         }
         let (chain, gone) = self.builder(*arg, Builder::Identify, site)?;
         let calls = builders::group_calls(self.src, &chain.ops)?;
+        let name_kind = unwrap(*name).kind();
+        let note = (!matches!(name_kind, "string" | "number" | "template_string")).then(|| {
+            format!(
+                "if `{}` is an array of group names, call mixpanel.get_group once per name",
+                self.text(*name)
+            )
+        });
         let group = format!(
             "{recv}{sep}get_group({}, {})",
             self.text(*kind),
@@ -759,6 +765,7 @@ impl<'t> Planner<'_, 't> {
             format!("becomes `{recv}{sep}get_group(…)` calls"),
         );
         done.notes = calls.notes;
+        done.notes.extend(note);
         done.gone = gone;
         done.gone.push(chain.new.byte_range());
         Ok(done)
@@ -895,6 +902,14 @@ impl<'t> Planner<'_, 't> {
         done.gone.push(range);
         Ok(done)
     }
+}
+
+/// A literal that cannot be an options object: a string, number, template or `null`.
+fn is_literal(n: Node) -> bool {
+    matches!(
+        unwrap(n).kind(),
+        "string" | "number" | "template_string" | "null" | "undefined" | "object"
+    )
 }
 
 /// The distinct strings, in first-seen order.
