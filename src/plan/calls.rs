@@ -298,6 +298,7 @@ impl<'t> Planner<'_, 't> {
                 if self.follows_logout(stmt) {
                     let range = whole_lines(self.src, with_semicolon(stmt, self.src));
                     done.edits = vec![Edit::delete(range)];
+                    done.target = Target::Removed;
                     done.to =
                         "dropped: the mixpanel.reset() just before it also makes a new device id"
                             .into();
