@@ -9,11 +9,12 @@ use crate::resolve::{
     unwrap, Call, Client, Family, Import, Imported, Instance, Origin, Resolution, Root,
     MIXPANEL_BROWSER,
 };
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::ops::Range;
 use tree_sitter::Node;
 
 mod calls;
+mod types;
 
 use calls::Done;
 
@@ -21,6 +22,7 @@ use calls::Done;
 pub mod rule {
     pub const IMPORT: &str = "amplitude-import";
     pub const CALL: &str = "amplitude-call";
+    pub const TYPE: &str = "amplitude-type";
     pub const UNANALYZED: &str = "unanalyzed-file";
 }
 
@@ -57,6 +59,7 @@ pub fn plan(res: &Resolution) -> Plan {
     let mut p = Planner::new(res);
     p.calls();
     p.stored_clients();
+    p.types();
     p.imports();
     p.leftover_uses();
     p.finish()
@@ -85,6 +88,8 @@ struct Planner<'r, 't> {
     left_calls: Vec<Range<usize>>,
     /// A rewrite from an import needs the Mixpanel import.
     needs_import: bool,
+    /// Mixpanel types that rewritten TypeScript types use (`Mixpanel`, `Config`, `Dict`).
+    type_names: BTreeSet<&'static str>,
 }
 
 impl<'r, 't> Planner<'r, 't> {
@@ -119,6 +124,7 @@ impl<'r, 't> Planner<'r, 't> {
             reported: HashSet::new(),
             left_calls: Vec::new(),
             needs_import: false,
+            type_names: BTreeSet::new(),
         }
     }
 
@@ -308,7 +314,7 @@ impl<'r, 't> Planner<'r, 't> {
             .iter()
             .filter(|i| Family::of_package(&i.source).is_some())
             .collect();
-        let mut placed = self.res.mixpanel_import().is_some() || !self.needs_import;
+        let mut placed = self.new_import_lines(None).is_none();
         let mut first_kept: Option<&Import> = None;
         for import in imports {
             let family = Family::of_package(&import.source).unwrap_or(Family::Other);
@@ -322,8 +328,7 @@ impl<'r, 't> Planner<'r, 't> {
             let mut removed = false;
             if all_free {
                 if let Some(stmt) = import.statement.clone() {
-                    if !placed {
-                        let text = self.mixpanel_import_text(import);
+                    if let Some(text) = self.new_import_lines(Some(import)).filter(|_| !placed) {
                         self.edits.push(Edit::new(stmt.clone(), text));
                         placed = true;
                     } else {
@@ -354,8 +359,9 @@ impl<'r, 't> Planner<'r, 't> {
                 .push(self.import_finding(import, family, removed));
         }
         if !placed {
-            if let Some(import) = first_kept {
-                let text = self.mixpanel_import_text(import);
+            if let Some((import, text)) =
+                first_kept.and_then(|i| Some((i, self.new_import_lines(Some(i))?)))
+            {
                 let at = line_end_after(self.src, import.range.end);
                 let indent = line_indent(self.src, import.range.start);
                 self.edits
@@ -395,6 +401,31 @@ impl<'r, 't> Planner<'r, 't> {
             self.is_gone(r.node_id, &(r.start..r.end))
                 || self.res.scopes.resolve(&r.name, r.scope).as_ref() != Some(b)
         })
+    }
+
+    /// The Mixpanel import lines this file needs, in the style of `like` (an import they
+    /// replace or follow): the default import when a rewrite needs it and the file has none,
+    /// and `import type { … }` for rewritten TypeScript types. `None` when none is needed.
+    fn new_import_lines(&self, like: Option<&Import>) -> Option<String> {
+        let q = like.map_or(self.quote, |l| l.quote);
+        let semi = like.is_none_or(|l| l.semicolon);
+        let mut lines = Vec::new();
+        if self.needs_import && self.res.mixpanel_import().is_none() {
+            lines.push(like.map_or_else(String::new, |l| self.mixpanel_import_text(l)));
+        }
+        if !self.type_names.is_empty() {
+            let names: Vec<&str> = self.type_names.iter().copied().collect();
+            lines.push(format!(
+                "import type {{ {} }} from {q}{MIXPANEL_BROWSER}{q}{}",
+                names.join(", "),
+                if semi { ";" } else { "" }
+            ));
+        }
+        if lines.is_empty() {
+            return None;
+        }
+        let indent = like.map_or("", |l| line_indent(self.src, l.range.start));
+        Some(lines.join(&format!("{}{indent}", self.newline)))
     }
 
     fn mixpanel_import_text(&self, like: &Import) -> String {
@@ -477,17 +508,38 @@ impl<'r, 't> Planner<'r, 't> {
             if !is_amplitude {
                 continue;
             }
-            let subject = member_text(self.src, range.clone());
-            found.push(Finding {
-                range,
-                rule: rule::CALL,
-                message: format!(
-                    "Amplitude `{subject}` used outside a call amp2mp rewrites: migrate by hand"
-                ),
-                subject,
-                fixable: false,
-                note: None,
-            });
+            let as_type = self
+                .res
+                .root
+                .descendant_for_byte_range(r.start, r.end)
+                .and_then(types::type_around);
+            let finding = match as_type {
+                Some(ty) => {
+                    let subject = self.src[ty.byte_range()].to_string();
+                    Finding {
+                        range: ty.byte_range(),
+                        rule: rule::TYPE,
+                        message: format!("Amplitude type `{subject}` has no direct Mixpanel counterpart (mixpanel-browser exports Mixpanel, Config, Dict, People, Group): migrate by hand"),
+                        subject,
+                        fixable: false,
+                        note: None,
+                    }
+                }
+                None => {
+                    let subject = member_text(self.src, range.clone());
+                    Finding {
+                        range,
+                        rule: rule::CALL,
+                        message: format!(
+                            "Amplitude `{subject}` used outside a call amp2mp rewrites: migrate by hand"
+                        ),
+                        subject,
+                        fixable: false,
+                        note: None,
+                    }
+                }
+            };
+            found.push(finding);
         }
         self.findings.extend(found);
     }

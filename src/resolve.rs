@@ -183,6 +183,8 @@ pub struct Resolution<'t> {
     pub stored: HashMap<StoreKey, StoredClient>,
     /// Ranges of the tree's ERROR nodes.
     pub error_ranges: Vec<Range<usize>>,
+    /// The tree's root, for finding the node of a reference.
+    pub root: Node<'t>,
     /// Bindings of the Amplitude imports, with what they import and their family.
     import_bindings: HashMap<Binding, (Family, Imported)>,
     calls_by_node: HashMap<usize, usize>,
@@ -255,6 +257,7 @@ impl<'t> Resolution<'t> {
             calls,
             stored: HashMap::new(),
             error_ranges: error_ranges(tree),
+            root,
             import_bindings,
             calls_by_node,
             news,
