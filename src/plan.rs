@@ -26,6 +26,9 @@ pub mod rule {
     pub const UNANALYZED: &str = "unanalyzed-file";
 }
 
+/// Why Ampli call sites are left alone.
+const AMPLI: &str = "Ampli is generated from Amplitude's tracking plan: port the generated file's internals (load → mixpanel.init, track → mixpanel.track(event.event_type, event.event_properties), identify → mixpanel.identify + people.set) or migrate its call sites by hand";
+
 /// One Amplitude use: rewritten by `apply` (`fixable`) or left for a person.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
@@ -171,6 +174,9 @@ impl<'r, 't> Planner<'r, 't> {
                 _ if client.family == Family::Other => Err(
                     "this Amplitude package has no Mixpanel counterpart: migrate by hand".into(),
                 ),
+                _ if client.family == Family::Ampli => Err(
+                    "generated from Amplitude's tracking plan: port the Ampli wrapper (see its import) or migrate by hand".into(),
+                ),
                 Action::Report(reason) => Err(reason.to_string()),
                 _ if self.in_error(call.node) || statement_has_error(call.node) => {
                     Err("inside a syntax error: fix the syntax, then run amp2mp again".into())
@@ -224,7 +230,7 @@ impl<'r, 't> Planner<'r, 't> {
             range: call.node.byte_range(),
             rule: rule::CALL,
             subject: method.to_string(),
-            message: format!("Amplitude `{method}`: {reason}"),
+            message: format!("{} `{method}`: {reason}", client.family.sdk_name()),
             fixable: false,
             note: None,
         });
@@ -380,7 +386,9 @@ impl<'r, 't> Planner<'r, 't> {
             match family {
                 Family::Server => format!("import of `{}`: server-side SDK, migrate to the `mixpanel` package (not rewritten yet)", import.source),
                 Family::Mobile => format!("import of `{}`: migrate to `mixpanel-react-native` (not rewritten yet)", import.source),
+                Family::Other if import.source.contains("react-amplitude") => format!("import of `{}`: React components (AmplitudeProvider, LogOnMount, …) have no Mixpanel counterpart: replace them with mixpanel calls by hand", import.source),
                 Family::Other => format!("import of `{}`: no Mixpanel counterpart, migrate by hand", import.source),
+                Family::Ampli => format!("import of the Ampli wrapper `{}`: {AMPLI}", import.source),
                 _ if import.bindings.is_empty() => format!("side-effect import of `{}`: remove it once the snippet is replaced", import.source),
                 _ => format!("import of `{}` is still used: remove it once its uses are migrated", import.source),
             }
