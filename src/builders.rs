@@ -332,6 +332,69 @@ pub fn people_calls(src: &str, ops: &[Op]) -> Result<Calls, String> {
     Ok(Calls { calls, notes })
 }
 
+/// `identify(new Identify()…)` for mixpanel-react-native: `getPeople().set({…})`,
+/// `setOnce({…})`, `increment({…})`, and per key `append(k, v)`, `union(k, [v])`,
+/// `remove(k, v)`, `unset(k)`.
+pub fn rn_people_calls(src: &str, ops: &[Op]) -> Result<Calls, String> {
+    let mut notes = Vec::new();
+    let entries = entries(src, ops, &mut notes)?;
+    if entries.is_empty() {
+        return Err("an empty Identify: delete the call".into());
+    }
+    let mut calls = Vec::new();
+    for kind in kinds_in_order(&entries) {
+        let of_kind: Vec<&Entry> = entries.iter().filter(|e| e.kind == kind).collect();
+        let value = |e: &Entry| e.value.clone().unwrap_or_else(|| "undefined".into());
+        match kind {
+            Kind::Set | Kind::SetOnce | Kind::Increment => {
+                let name = match kind {
+                    Kind::Set => "set",
+                    Kind::SetOnce => "setOnce",
+                    _ => "increment",
+                };
+                for d in dicts(&of_kind) {
+                    calls.push(format!("getPeople().{name}({d})"));
+                }
+            }
+            Kind::Append | Kind::Remove => {
+                let name = if kind == Kind::Append {
+                    "append"
+                } else {
+                    "remove"
+                };
+                calls.extend(
+                    of_kind.iter().map(|e| {
+                        format!("getPeople().{name}({}, {})", plain_key(&e.key), value(e))
+                    }),
+                );
+            }
+            Kind::Union => calls.extend(of_kind.iter().map(|e| {
+                let v = value(e);
+                let list = if v.starts_with('[') {
+                    v
+                } else {
+                    format!("[{v}]")
+                };
+                format!("getPeople().union({}, {list})", plain_key(&e.key))
+            })),
+            Kind::Unset => calls.extend(
+                of_kind
+                    .iter()
+                    .map(|e| format!("getPeople().unset({})", e.key)),
+            ),
+        }
+    }
+    Ok(Calls { calls, notes })
+}
+
+/// `people.set({…})` → `people.set(id, {…})`: Mixpanel's Node people calls name the user first.
+pub fn with_first_arg(call: &str, arg: &str) -> String {
+    match call.split_once('(') {
+        Some((name, rest)) => format!("{name}({arg}, {rest}"),
+        None => call.to_string(),
+    }
+}
+
 /// `groupIdentify(type, name, new Identify()…)` → the calls on `get_group(type, name)`:
 /// `set({…})`, `set_once({…})`, `unset(k)`, `union(k, [v])`, `remove(k, v)`.
 pub fn group_calls(src: &str, ops: &[Op]) -> Result<Calls, String> {
@@ -564,6 +627,29 @@ mod tests {
         assert!(people("new I();").unwrap_err().contains("empty"));
         assert!(with_expr("new I(x).set('a', 1);", |e, s| chain(e, s).is_none()));
         assert!(with_expr("new I()?.set('a', 1);", |e, s| chain(e, s).is_none()));
+    }
+
+    #[test]
+    fn react_native_and_node_people_calls() {
+        let c = with_expr(
+            "new I().set('a', 1).add('n', 2).append('t', 'x').postInsert('u', v).unset('c');",
+            |e, s| rn_people_calls(s, &chain(e, s).unwrap().ops),
+        )
+        .unwrap();
+        assert_eq!(
+            c.calls,
+            [
+                "getPeople().set({ 'a': 1 })",
+                "getPeople().increment({ 'n': 2 })",
+                "getPeople().append('t', 'x')",
+                "getPeople().union('u', [v])",
+                "getPeople().unset('c')"
+            ]
+        );
+        assert_eq!(
+            with_first_arg("people.set({ 'a': 1 })", "uid"),
+            "people.set(uid, { 'a': 1 })"
+        );
     }
 
     #[test]

@@ -341,9 +341,20 @@ pub struct EventOptions {
     pub notes: Vec<String>,
 }
 
-/// Maps one event option; `Err` for options with no browser counterpart.
-fn event_option(key: &str, text: &str, out: &mut EventOptions) -> Result<(), String> {
+/// Maps one event option; `Err` for options with no counterpart. `node` allows the options
+/// Mixpanel's Node SDK takes as properties (`ip`), and states distinct ids without a caveat.
+fn event_option(key: &str, text: &str, out: &mut EventOptions, node: bool) -> Result<(), String> {
     match key {
+        "ip" if node => out.props.push(format!("ip: {text}")),
+        "user_id" | "device_id" if node => {
+            if out.props.iter().any(|p| p.starts_with("distinct_id:")) {
+                return Err(
+                    "event options with both user_id and device_id: choose the distinct_id by hand"
+                        .into(),
+                );
+            }
+            out.props.push(format!("distinct_id: {text}"));
+        }
         "time" => out.props.push(format!("time: {text}")),
         "insert_id" => out.props.push(format!("$insert_id: {text}")),
         "user_id" | "device_id" => {
@@ -366,15 +377,15 @@ fn event_option(key: &str, text: &str, out: &mut EventOptions) -> Result<(), Str
     Ok(())
 }
 
-/// Maps `track`'s event options object.
-pub fn event_options(src: &str, obj: Node) -> Result<EventOptions, String> {
+/// Maps `track`'s event options object (`node`: for Mixpanel's Node SDK).
+pub fn event_options(src: &str, obj: Node, node: bool) -> Result<EventOptions, String> {
     let obj = unwrap(obj);
     if obj.kind() != "object" {
         return Err("event options given as an expression: map them by hand".into());
     }
     let mut out = EventOptions::default();
     for m in members(src, obj, "event options")? {
-        event_option(&m.key, m.text, &mut out)?;
+        event_option(&m.key, m.text, &mut out, node)?;
     }
     Ok(out)
 }
@@ -387,7 +398,11 @@ pub struct EventObject<'t> {
 }
 
 /// Unpacks an event object literal.
-pub fn event_object<'t>(src: &'t str, obj: Node<'t>) -> Result<EventObject<'t>, String> {
+pub fn event_object<'t>(
+    src: &'t str,
+    obj: Node<'t>,
+    node: bool,
+) -> Result<EventObject<'t>, String> {
     let mut event_type = None;
     let mut properties = None;
     let mut options = EventOptions::default();
@@ -396,7 +411,7 @@ pub fn event_object<'t>(src: &'t str, obj: Node<'t>) -> Result<EventObject<'t>, 
             "event_type" => event_type = Some(m.text),
             "event_properties" => properties = m.value,
             "user_properties" => return Err("event object with user_properties: Mixpanel events carry no user properties; call mixpanel.people.set by hand".into()),
-            key => event_option(key, m.text, &mut options)?,
+            key => event_option(key, m.text, &mut options, node)?,
         }
     }
     let Some(event_type) = event_type else {
@@ -407,6 +422,24 @@ pub fn event_object<'t>(src: &'t str, obj: Node<'t>) -> Result<EventObject<'t>, 
         properties,
         options,
     })
+}
+
+/// `init` options for Mixpanel's Node and React Native SDKs: only the EU data residency
+/// carries over (as Node's `host`); the rest (batching, retries, timeouts) is dropped.
+pub fn node_config(src: &str, obj: Node) -> Result<InitConfig, String> {
+    if obj.kind() != "object" {
+        return Err("init options given as an expression: map them by hand".into());
+    }
+    let mut cfg = InitConfig::default();
+    for m in members(src, obj, "init options")? {
+        match (m.key.as_str(), literal(src, m.value).as_deref()) {
+            ("serverZone", Some("EU")) => cfg.pairs.push("host: 'api-eu.mixpanel.com'".into()),
+            ("serverZone", Some("US")) => {}
+            ("serverZone" | "serverUrl", _) => return Err(needs_literal(&m.key)),
+            (key, _) => cfg.dropped.push(key.to_string()),
+        }
+    }
+    Ok(cfg)
 }
 
 /// The properties argument with extra pairs merged in: into an object literal's members,
@@ -519,15 +552,15 @@ mod tests {
     fn event_options_become_properties_or_groups() {
         let o = with_obj(
             "{ time: ts, insert_id: id, groups: { org: 'a' } }",
-            |o, s| event_options(s, o),
+            |o, s| event_options(s, o, false),
         )
         .unwrap();
         assert_eq!(o.props, ["time: ts", "$insert_id: id"]);
         assert_eq!(o.groups.as_deref(), Some("{ org: 'a' }"));
-        let o = with_obj("{ user_id: u }", |o, s| event_options(s, o)).unwrap();
+        let o = with_obj("{ user_id: u }", |o, s| event_options(s, o, false)).unwrap();
         assert_eq!(o.props, ["distinct_id: u"]);
         assert_eq!(o.notes.len(), 1);
-        let e = with_obj("{ platform: 'Web' }", |o, s| event_options(s, o));
+        let e = with_obj("{ platform: 'Web' }", |o, s| event_options(s, o, false));
         assert!(e.unwrap_err().contains("`platform`"));
     }
 
@@ -551,7 +584,7 @@ mod tests {
         let e = with_obj(
             "{ event_type: 'A', event_properties: p, time: t }",
             |o, s| {
-                event_object(s, o).map(|e| {
+                event_object(s, o, false).map(|e| {
                     (
                         e.event_type.to_string(),
                         e.properties.map(|p| s[p.byte_range()].to_string()),

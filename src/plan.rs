@@ -14,6 +14,7 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 mod calls;
+mod instance;
 mod types;
 
 use calls::Done;
@@ -60,6 +61,7 @@ pub struct Plan {
 /// Plans the migration of one resolved file.
 pub fn plan(res: &Resolution) -> Plan {
     let mut p = Planner::new(res);
+    p.find_instance();
     p.calls();
     p.stored_clients();
     p.types();
@@ -93,6 +95,10 @@ struct Planner<'r, 't> {
     needs_import: bool,
     /// Mixpanel types that rewritten TypeScript types use (`Mixpanel`, `Config`, `Dict`).
     type_names: BTreeSet<&'static str>,
+    /// The client the file creates for the Node or React Native SDK, if it creates one.
+    instance: Option<instance::Instance>,
+    /// A rewrite calls that client, so its package is imported.
+    needs_instance_import: bool,
 }
 
 impl<'r, 't> Planner<'r, 't> {
@@ -128,6 +134,8 @@ impl<'r, 't> Planner<'r, 't> {
             left_calls: Vec::new(),
             needs_import: false,
             type_names: BTreeSet::new(),
+            instance: None,
+            needs_instance_import: false,
         }
     }
 
@@ -205,7 +213,9 @@ impl<'r, 't> Planner<'r, 't> {
         self.deleted.extend(done.gone);
         self.consumed.insert(client.root_ref);
         self.consumed.extend(client.producers.iter().copied());
-        if client.origin == Origin::Import {
+        if matches!(client.family, Family::Server | Family::Mobile) {
+            self.needs_instance_import = true;
+        } else if client.origin == Origin::Import {
             self.needs_import = true;
         }
         self.rewrites.push(Rewritten {
@@ -329,7 +339,9 @@ impl<'r, 't> Planner<'r, 't> {
                 .iter()
                 .map(|b| self.binding_free(&b.binding))
                 .collect();
-            let removable = family.is_rewritten() && !import.bindings.is_empty();
+            let migrated =
+                family.is_rewritten() || self.instance.as_ref().is_some_and(|i| i.family == family);
+            let removable = migrated && !import.bindings.is_empty();
             let all_free = removable && free.iter().all(|f| *f);
             let mut removed = false;
             if all_free {
@@ -378,12 +390,15 @@ impl<'r, 't> Planner<'r, 't> {
 
     fn import_finding(&self, import: &Import, family: Family, removed: bool) -> Finding {
         let message = if removed {
-            format!(
-                "import of `{}`: replaced by `{MIXPANEL_BROWSER}`",
-                import.source
-            )
+            let to = match family {
+                Family::Server | Family::Mobile => instance::package(family),
+                _ => MIXPANEL_BROWSER,
+            };
+            format!("import of `{}`: replaced by `{to}`", import.source)
         } else {
+            let migrated_here = self.instance.as_ref().is_some_and(|i| i.family == family);
             match family {
+                _ if migrated_here => format!("import of `{}` is still used: remove it once its uses are migrated", import.source),
                 Family::Server => format!("import of `{}`: server-side SDK, migrate to the `mixpanel` package (not rewritten yet)", import.source),
                 Family::Mobile => format!("import of `{}`: migrate to `mixpanel-react-native` (not rewritten yet)", import.source),
                 Family::Other if import.source.contains("react-amplitude") => format!("import of `{}`: React components (AmplitudeProvider, LogOnMount, …) have no Mixpanel counterpart: replace them with mixpanel calls by hand", import.source),
@@ -420,6 +435,14 @@ impl<'r, 't> Planner<'r, 't> {
         let mut lines = Vec::new();
         if self.needs_import && self.res.mixpanel_import().is_none() {
             lines.push(like.map_or_else(String::new, |l| self.mixpanel_import_text(l)));
+        }
+        if let Some(inst) = self
+            .instance
+            .as_ref()
+            .filter(|_| self.needs_instance_import)
+        {
+            lines
+                .push(like.map_or_else(String::new, |l| self.instance_import_text(inst.family, l)));
         }
         if !self.type_names.is_empty() {
             let names: Vec<&str> = self.type_names.iter().copied().collect();

@@ -29,17 +29,17 @@ pub struct Done {
 #[derive(Clone, Copy)]
 pub struct Site<'t> {
     /// The expression statement that is exactly this call (with `.promise` and `await`).
-    stmt: Option<Node<'t>>,
+    pub stmt: Option<Node<'t>>,
     /// `call.promise`.
-    promise: Option<Node<'t>>,
+    pub promise: Option<Node<'t>>,
     /// `await call.promise`.
-    awaited: Option<Node<'t>>,
+    pub awaited: Option<Node<'t>>,
 }
 
 impl Site<'_> {
     /// Whether the statement can become several statements or none: it sits directly in a
     /// block, not as the body of an `if` or a loop.
-    fn in_block(&self) -> bool {
+    pub(super) fn in_block(&self) -> bool {
         self.stmt.and_then(|s| s.parent()).is_some_and(|p| {
             matches!(
                 p.kind(),
@@ -55,13 +55,13 @@ impl Site<'_> {
 
 /// Which Amplitude builder a `new` expression constructs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Builder {
+pub enum Builder {
     Identify,
     Revenue,
 }
 
 impl Builder {
-    fn name(self) -> &'static str {
+    pub(super) fn name(self) -> &'static str {
         match self {
             Builder::Identify => "Identify",
             Builder::Revenue => "Revenue",
@@ -78,6 +78,9 @@ impl<'t> Planner<'_, 't> {
         method: &str,
         target: Target,
     ) -> Result<Done, String> {
+        if matches!(client.family, Family::Server | Family::Mobile) {
+            return self.rewrite_instance(call, client, method, target);
+        }
         self.check_client(call, client)?;
         let args = arguments(call.args);
         if args.iter().any(|a| a.kind() == "spread_element") {
@@ -130,7 +133,7 @@ impl<'t> Planner<'_, 't> {
     }
 
     /// Clients amp2mp does not rewrite through, and names that would clash.
-    fn check_client(&self, call: &Call<'t>, client: &Client) -> Result<(), String> {
+    pub(super) fn check_client(&self, call: &Call<'t>, client: &Client) -> Result<(), String> {
         if !client.family.is_rewritten() {
             return Err(match client.family {
                 Family::Server => {
@@ -170,7 +173,7 @@ impl<'t> Planner<'_, 't> {
 
     /// The call's statement and `.promise`/`await` around it. Using the promise's result is
     /// a reason: Mixpanel's calls return none.
-    fn site(&self, call: &Call<'t>) -> Result<Site<'t>, String> {
+    pub(super) fn site(&self, call: &Call<'t>) -> Result<Site<'t>, String> {
         let mut top = call.node;
         let mut site = Site {
             stmt: None,
@@ -198,11 +201,11 @@ impl<'t> Planner<'_, 't> {
     }
 
     /// What a target becomes, for messages: `mixpanel.track`.
-    fn to(&self, recv: &str, sep: &str, target: Target) -> String {
+    pub(super) fn to(&self, recv: &str, sep: &str, target: Target) -> String {
         format!("becomes `{recv}{sep}{}`", target.method())
     }
 
-    fn done(&self, target: Target, edits: Vec<Edit>, to: String) -> Done {
+    pub(super) fn done(&self, target: Target, edits: Vec<Edit>, to: String) -> Done {
         Done {
             target,
             edits,
@@ -213,7 +216,7 @@ impl<'t> Planner<'_, 't> {
     }
 
     /// Only the callee changes: `amplitude.setUserProperties(p)` → `mixpanel.people.set(p)`.
-    fn callee(&self, call: &Call<'t>, recv: &str, sep: &str, target: Target) -> Done {
+    pub(super) fn callee(&self, call: &Call<'t>, recv: &str, sep: &str, target: Target) -> Done {
         let edit = Edit::new(
             call.callee.byte_range(),
             format!("{recv}{sep}{}", target.method()),
@@ -222,12 +225,18 @@ impl<'t> Planner<'_, 't> {
     }
 
     /// The whole call is replaced by `text`.
-    fn replace(&self, call: &Call<'t>, target: Target, text: String, to: String) -> Done {
+    pub(super) fn replace(
+        &self,
+        call: &Call<'t>,
+        target: Target,
+        text: String,
+        to: String,
+    ) -> Done {
         self.done(target, vec![Edit::new(call.node.byte_range(), text)], to)
     }
 
     /// Several calls in place of one: statements when the call is one, else a reason.
-    fn statements(
+    pub(super) fn statements(
         &self,
         call: &Call<'t>,
         site: &Site<'t>,
@@ -251,7 +260,7 @@ impl<'t> Planner<'_, 't> {
         Ok(Edit::new(call.node.byte_range(), calls.join(&sep)))
     }
 
-    fn set_user_id(
+    pub(super) fn set_user_id(
         &self,
         call: &Call<'t>,
         args: &[Node<'t>],
@@ -275,7 +284,7 @@ impl<'t> Planner<'_, 't> {
 
     /// `reset()`, and `regenerateDeviceId()`, which is dropped right after a logout that
     /// already became `reset()`.
-    fn reset(
+    pub(super) fn reset(
         &self,
         call: &Call<'t>,
         method: &str,
@@ -311,7 +320,7 @@ impl<'t> Planner<'_, 't> {
     }
 
     /// Whether the statement before `stmt` is a logout already rewritten to `reset()`.
-    fn follows_logout(&self, stmt: Node<'t>) -> bool {
+    pub(super) fn follows_logout(&self, stmt: Node<'t>) -> bool {
         let mut prev = stmt.prev_named_sibling();
         while let Some(p) = prev.filter(|p| p.kind() == "comment") {
             prev = p.prev_named_sibling();
@@ -329,7 +338,7 @@ impl<'t> Planner<'_, 't> {
 
     /// `init(key[, userId][, options][, callback])` → `mixpanel.init(key[, config][, 'name'])`
     /// plus an `identify(userId)` statement after it.
-    fn init(
+    pub(super) fn init(
         &self,
         call: &Call<'t>,
         client: &Client,
@@ -437,7 +446,11 @@ impl<'t> Planner<'_, 't> {
 
     /// The config object for `pairs`, laid out like the options object it replaces (one pair
     /// per line when that spanned lines); `None` when there is nothing to configure.
-    fn config_text(&self, options: Option<Node<'t>>, pairs: &[String]) -> Option<String> {
+    pub(super) fn config_text(
+        &self,
+        options: Option<Node<'t>>,
+        pairs: &[String],
+    ) -> Option<String> {
         if pairs.is_empty() {
             return None;
         }
@@ -457,7 +470,7 @@ impl<'t> Planner<'_, 't> {
 
     /// `logEvent`/`track`/`logEventWithTimestamp`/`logEventWithGroups` → `mixpanel.track` or
     /// `track_with_groups`, with event options merged into the properties.
-    fn track(
+    pub(super) fn track(
         &self,
         call: &Call<'t>,
         client: &Client,
@@ -469,7 +482,7 @@ impl<'t> Planner<'_, 't> {
         let (event, props, extra) = match (method, args) {
             (_, []) => return Err(format!("`{method}` without an event name")),
             (_, [first]) if unwrap(*first).kind() == "object" => {
-                let ev = options::event_object(self.src, unwrap(*first))?;
+                let ev = options::event_object(self.src, unwrap(*first), false)?;
                 (ev.event_type.to_string(), ev.properties, ev.options)
             }
             (_, [_]) | (_, [_, _]) if method != "logEventWithGroups" => {
@@ -494,7 +507,7 @@ impl<'t> Planner<'_, 't> {
                 (self.text(*e).to_string(), rest.first().copied(), o)
             }
             (_, [e, p, opts]) if client.family == Family::Browser => {
-                (self.text(*e).to_string(), Some(*p), options::event_options(self.src, *opts)?)
+                (self.text(*e).to_string(), Some(*p), options::event_options(self.src, *opts, false)?)
             }
             (_, [_, _, _]) => return Err("the third argument is a callback, and mixpanel.track's callback is called with 1/0 instead of (code, body): migrate by hand".into()),
             _ => return Err("callbacks after the event properties: mixpanel.track's callback is called with 1/0 instead of (code, body); migrate by hand".into()),
@@ -524,7 +537,7 @@ impl<'t> Planner<'_, 't> {
     /// The builder a call's argument holds: a `new Identify()…` chain written inline, or a
     /// `const` in the same block built by chains and statements before the call and used by
     /// nothing else. Returns the chain and the statements to delete with the call.
-    fn builder(
+    pub(super) fn builder(
         &self,
         arg: Node<'t>,
         want: Builder,
@@ -585,7 +598,7 @@ impl<'t> Planner<'_, 't> {
     }
 
     /// `const name = new X()…;` (one declarator): its chain.
-    fn declared_chain(&self, s: Node<'t>, name: &str) -> Option<Chain<'t>> {
+    pub(super) fn declared_chain(&self, s: Node<'t>, name: &str) -> Option<Chain<'t>> {
         if !matches!(s.kind(), "lexical_declaration" | "variable_declaration")
             || s.named_child_count() != 1
         {
@@ -600,7 +613,7 @@ impl<'t> Planner<'_, 't> {
     }
 
     /// `name.set(…).add(…);` as a statement: its operations.
-    fn builder_step(&self, s: Node<'t>, name: &str) -> Option<Vec<builders::Op<'t>>> {
+    pub(super) fn builder_step(&self, s: Node<'t>, name: &str) -> Option<Vec<builders::Op<'t>>> {
         if s.kind() != "expression_statement" {
             return None;
         }
@@ -623,7 +636,11 @@ impl<'t> Planner<'_, 't> {
     }
 
     /// Every reference to the builder variable lies in `ranges` or is `arg` itself.
-    fn only_used_in(&self, arg: Node<'t>, ranges: &[Range<usize>]) -> Result<(), String> {
+    pub(super) fn only_used_in(
+        &self,
+        arg: Node<'t>,
+        ranges: &[Range<usize>],
+    ) -> Result<(), String> {
         let Some(b) = self.res.scopes.resolve_node(arg, self.src) else {
             return Err(
                 "the builder variable is not declared in this file: migrate by hand".into(),
@@ -644,7 +661,7 @@ impl<'t> Planner<'_, 't> {
 
     /// The `new` expression constructs Amplitude's `want` builder: `new amplitude.Identify()`,
     /// `new Identify()` of a named import, `new window.amplitude.Identify()`.
-    fn check_builder(&self, new: Node<'t>, want: Builder) -> Result<(), String> {
+    pub(super) fn check_builder(&self, new: Node<'t>, want: Builder) -> Result<(), String> {
         let not_ours = || {
             format!(
                 "the argument is not an Amplitude {}: migrate by hand",
@@ -662,7 +679,7 @@ impl<'t> Planner<'_, 't> {
                 .resolve_node(ctor, self.src)
                 .and_then(|b| self.res.import_binding(&b).cloned())
                 .is_some_and(|(f, imported)| {
-                    f.is_rewritten() && imported == Imported::Named(want.name().to_string())
+                    builder_family(f) && imported == Imported::Named(want.name().to_string())
                 }),
             "member_expression" => {
                 let prop = ctor.child_by_field_name("property").map(|p| self.text(p));
@@ -670,7 +687,7 @@ impl<'t> Planner<'_, 't> {
                     && ctor
                         .child_by_field_name("object")
                         .and_then(|o| self.res.receiver(o))
-                        .is_some_and(|c| c.family.is_rewritten())
+                        .is_some_and(|c| builder_family(c.family))
             }
             _ => false,
         };
@@ -682,7 +699,7 @@ impl<'t> Planner<'_, 't> {
     }
 
     /// `identify(new Identify()…)` → `mixpanel.people.<op>(…)` per operation kind.
-    fn identify(
+    pub(super) fn identify(
         &self,
         call: &Call<'t>,
         args: &[Node<'t>],
@@ -726,7 +743,7 @@ impl<'t> Planner<'_, 't> {
     }
 
     /// `groupIdentify(type, name, new Identify()…)` → `mixpanel.get_group(type, name).<op>(…)`.
-    fn group_identify(
+    pub(super) fn group_identify(
         &self,
         call: &Call<'t>,
         args: &[Node<'t>],
@@ -774,7 +791,7 @@ impl<'t> Planner<'_, 't> {
 
     /// `revenue(new Revenue()…)`, `logRevenueV2(…)`, `logRevenue(price, quantity, id)` →
     /// `mixpanel.track('Revenue', { price, quantity, product_id, … })`.
-    fn revenue(
+    pub(super) fn revenue(
         &self,
         call: &Call<'t>,
         method: &str,
@@ -817,7 +834,7 @@ impl<'t> Planner<'_, 't> {
     }
 
     /// `setOptOut(true)` → `opt_out_tracking({ delete_user: false })`, `false` → `opt_in_tracking()`.
-    fn opt_out(
+    pub(super) fn opt_out(
         &self,
         call: &Call<'t>,
         args: &[Node<'t>],
@@ -849,7 +866,7 @@ impl<'t> Planner<'_, 't> {
     }
 
     /// `getUserId()`, `getDeviceId()`, `getOptOut()` → Mixpanel's getters.
-    fn getter(
+    pub(super) fn getter(
         &self,
         call: &Call<'t>,
         method: &str,
@@ -889,7 +906,7 @@ impl<'t> Planner<'_, 't> {
     }
 
     /// `flush()` as a statement in a block: deleted.
-    fn remove(&self, method: &str, site: &Site<'t>) -> Result<Done, String> {
+    pub(super) fn remove(&self, method: &str, site: &Site<'t>) -> Result<Done, String> {
         let stmt = site
             .stmt
             .filter(|_| site.in_block())
@@ -903,6 +920,14 @@ impl<'t> Planner<'_, 't> {
         done.gone.push(range);
         Ok(done)
     }
+}
+
+/// The SDKs whose Identify and Revenue builders amp2mp reads.
+fn builder_family(f: Family) -> bool {
+    matches!(
+        f,
+        Family::Legacy | Family::Browser | Family::Server | Family::Mobile
+    )
 }
 
 /// A literal that cannot be an options object: a string, number, template or `null`.

@@ -41,7 +41,7 @@ pub(super) fn type_around(node: Node) -> Option<Node> {
 }
 
 /// Whether `word` occurs in `src` as a whole identifier.
-fn occurrences(src: &str, word: &str) -> Vec<usize> {
+pub(super) fn occurrences(src: &str, word: &str) -> Vec<usize> {
     let is_ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
     src.match_indices(word)
         .filter(|(i, _)| {

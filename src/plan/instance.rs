@@ -1,0 +1,426 @@
+//! The SDKs whose Mixpanel counterpart has no default instance: `@amplitude/analytics-node` →
+//! the `mixpanel` package (reference §4) and `@amplitude/analytics-react-native` →
+//! `mixpanel-react-native` (§5). A file's module-level `init(key)` statement becomes the client
+//! (`const mixpanel = Mixpanel.init(key)`, `const mixpanel = new Mixpanel(key, true)` plus
+//! `mixpanel.init()`), and the file's other calls go to it. A file without such an `init` has no
+//! client to call, so its calls are reported; so are the legacy `@amplitude/node` and
+//! `@amplitude/react-native` packages.
+
+use super::calls::{Done, Site};
+use super::Planner;
+use crate::builders::{self, arguments};
+use crate::edit::Edit;
+use crate::mapping::Target;
+use crate::options;
+use crate::resolve::{unwrap, Call, Client, Family, Root};
+use tree_sitter::Node;
+
+/// The variable the Mixpanel client is created in.
+pub const CLIENT: &str = "mixpanel";
+
+/// The client a file creates for an instance SDK.
+#[derive(Clone, Debug)]
+pub struct Instance {
+    pub family: Family,
+    /// The `init` call that creates it.
+    pub init: usize,
+}
+
+/// The packages whose calls this module rewrites.
+fn modern(source: &str) -> bool {
+    matches!(
+        source,
+        "@amplitude/analytics-node" | "@amplitude/analytics-react-native"
+    )
+}
+
+/// The Mixpanel package for an instance SDK family.
+pub fn package(family: Family) -> &'static str {
+    match family {
+        Family::Mobile => "mixpanel-react-native",
+        _ => "mixpanel",
+    }
+}
+
+impl<'t> Planner<'_, 't> {
+    /// The Amplitude package a client comes from, when it is an import.
+    fn import_source(&self, client: &Client) -> Option<&str> {
+        let Root::Import(b) = &client.root else {
+            return None;
+        };
+        self.res
+            .imports
+            .iter()
+            .find(|i| i.bindings.iter().any(|x| x.binding == *b))
+            .map(|i| i.source.as_str())
+    }
+
+    /// Finds the module-level `init` statement that creates the file's client, if there is
+    /// exactly one and the names it needs are free.
+    pub(super) fn find_instance(&mut self) {
+        let mut found = Vec::new();
+        for call in &self.res.calls {
+            let Some((client, method)) = self.classify(call) else {
+                continue;
+            };
+            if method != "init" || !matches!(client.family, Family::Server | Family::Mobile) {
+                continue;
+            }
+            if !self.import_source(&client).is_some_and(modern) {
+                continue;
+            }
+            let top = self
+                .site(call)
+                .ok()
+                .and_then(|s| s.stmt)
+                .and_then(|s| s.parent());
+            if top.is_some_and(|p| p.kind() == "program") {
+                found.push((client.family, call.node.id()));
+            }
+        }
+        let names_free = !self.mp_taken && self.word_free("Mixpanel");
+        if let ([(family, init)], true) = (found.as_slice(), names_free) {
+            self.instance = Some(Instance {
+                family: *family,
+                init: *init,
+            });
+        }
+    }
+
+    /// Whether `word` appears nowhere in the file outside Amplitude imports.
+    fn word_free(&self, word: &str) -> bool {
+        super::types::occurrences(self.src, word).iter().all(|at| {
+            self.res
+                .imports
+                .iter()
+                .any(|i| i.range.start <= *at && *at < i.range.end)
+        })
+    }
+
+    /// Why a call of an instance SDK is left alone when the file creates no client.
+    fn no_client(&self, client: &Client) -> String {
+        let legacy = !self.import_source(client).is_some_and(modern);
+        match (client.family, legacy) {
+            (Family::Server, true) => "`@amplitude/node` (the legacy Node SDK): migrate to the `mixpanel` package by hand".into(),
+            (_, true) => "`@amplitude/react-native` (the legacy React Native SDK): migrate to `mixpanel-react-native` by hand".into(),
+            (Family::Server, false) => "Mixpanel's Node SDK has no default instance, and this file has no module-level init() to create one: create it with Mixpanel.init(token) where init() is, export it, and call it here".into(),
+            _ => "mixpanel-react-native has no default instance, and this file has no module-level init() to create one: create it with new Mixpanel(token, true) where init() is, export it, and call it here".into(),
+        }
+    }
+
+    /// The rewrite of a call of the Node or React Native SDK.
+    pub(super) fn rewrite_instance(
+        &self,
+        call: &Call<'t>,
+        client: &Client,
+        method: &str,
+        target: Target,
+    ) -> Result<Done, String> {
+        let Some(inst) = self.instance.as_ref().filter(|i| {
+            i.family == client.family && self.import_source(client).is_some_and(modern)
+        }) else {
+            return Err(self.no_client(client));
+        };
+        let args = arguments(call.args);
+        if args.iter().any(|a| a.kind() == "spread_element") {
+            return Err("spread arguments: check the argument list by hand".into());
+        }
+        let site = self.site(call)?;
+        if target == Target::Init && call.node.id() != inst.init {
+            return Err("a second init(): the file's client is created by the module-level one: migrate by hand".into());
+        }
+        let mut done = match client.family {
+            Family::Server => self.node(call, method, target, &args, &site)?,
+            _ => self.react_native(call, method, target, &args, &site)?,
+        };
+        if let (Some(promise), false) = (site.promise, done.target == Target::Removed) {
+            let wrapped = site.awaited.is_some() && client.family == Family::Server;
+            if !wrapped {
+                done.edits
+                    .push(Edit::delete(call.node.end_byte()..promise.end_byte()));
+                if let Some(a) = site.awaited {
+                    done.edits
+                        .push(Edit::delete(a.start_byte()..call.node.start_byte()));
+                }
+            }
+        }
+        Ok(done)
+    }
+
+    /// The distinct id an event-options argument names (`user_id`, else `device_id`).
+    fn distinct_id(&self, opts: Option<Node<'t>>) -> Result<Option<String>, String> {
+        let Some(o) = opts.filter(|o| !self.is_nullish(*o)) else {
+            return Ok(None);
+        };
+        let mapped = options::event_options(self.src, o, true)?;
+        if mapped.groups.is_some() || mapped.props.len() != 1 {
+            return Err("event options other than user_id or device_id: migrate by hand".into());
+        }
+        Ok(mapped.props[0]
+            .strip_prefix("distinct_id: ")
+            .map(String::from))
+    }
+
+    fn node(
+        &self,
+        call: &Call<'t>,
+        method: &str,
+        target: Target,
+        args: &[Node<'t>],
+        site: &Site<'t>,
+    ) -> Result<Done, String> {
+        let q = self.quote;
+        let to = |what: &str| format!("becomes `{what}` on the `mixpanel` package's client");
+        match (target, args) {
+            (Target::Init, [key, rest @ ..]) if rest.len() <= 1 => {
+                let config = match rest.first().filter(|o| !self.is_nullish(**o)) {
+                    None => None,
+                    Some(o) => Some(options::node_config(self.src, unwrap(*o))?),
+                };
+                let mut text = format!("const {CLIENT} = Mixpanel.init({}", self.text(*key));
+                let mut notes = Vec::new();
+                if let Some(cfg) = config {
+                    if !cfg.pairs.is_empty() {
+                        text += &format!(", {{ {} }}", cfg.pairs.join(", "));
+                    }
+                    if !cfg.dropped.is_empty() {
+                        notes.push(format!(
+                            "init options with no Mixpanel equivalent were removed: {}",
+                            cfg.dropped.join(", ")
+                        ));
+                    }
+                }
+                text.push(')');
+                let mut d = self.replace(call, Target::Init, text, to("Mixpanel.init"));
+                d.notes = notes;
+                Ok(d)
+            }
+            (Target::Track, [..]) => {
+                let (event, props, extra) = self.event_parts(args)?;
+                let mut pairs = extra.props;
+                if let Some(g) = extra.groups {
+                    pairs.push(format!("...{g}"));
+                }
+                let merged = options::merge_props(self.src, props, &pairs);
+                let mut text = match &merged {
+                    Some(p) => format!("{CLIENT}.track({event}, {p})"),
+                    None => format!("{CLIENT}.track({event})"),
+                };
+                let mut notes = Vec::new();
+                if !pairs.iter().any(|p| p.starts_with("distinct_id:")) {
+                    notes.push("the event names no user_id or device_id: Mixpanel records it without a user".to_string());
+                }
+                let mut d = self.replace(call, Target::Track, text.clone(), to("mixpanel.track"));
+                if let (Some(a), Some(_)) = (site.awaited, site.promise) {
+                    text.truncate(text.len() - 1);
+                    let wrapped = format!("await new Promise((resolve) => {text}, resolve))");
+                    d.edits = vec![Edit::new(a.byte_range(), wrapped)];
+                    notes.push("awaiting the call now waits for Mixpanel's request; its callback gets an error or undefined, not Amplitude's result".into());
+                }
+                d.notes = notes;
+                Ok(d)
+            }
+            (Target::People, [builder, opts]) => {
+                let uid = self
+                    .distinct_id(Some(*opts))?
+                    .ok_or("identify without user_id or device_id: Mixpanel's people calls need a distinct id; migrate by hand")?;
+                let (chain, gone) = self.builder(*builder, super::calls::Builder::Identify, site)?;
+                let calls = builders::people_calls(self.src, &chain.ops)?;
+                let texts: Vec<String> = calls
+                    .calls
+                    .iter()
+                    .map(|c| format!("{CLIENT}.{}", builders::with_first_arg(c, &uid)))
+                    .collect();
+                let mut d = self.multi(call, site, &texts, Target::People, to("mixpanel.people.*"))?;
+                d.edits.extend(gone.iter().cloned().map(Edit::delete));
+                d.notes = calls.notes;
+                d.gone = gone;
+                d.gone.push(chain.new.byte_range());
+                Ok(d)
+            }
+            (Target::People, [_]) => Err("identify without event options: Mixpanel's Node people calls need the user's distinct id; migrate by hand".into()),
+            (Target::SetGroup, [kind, name, opts]) => {
+                let uid = self
+                    .distinct_id(Some(*opts))?
+                    .ok_or("setGroup without user_id: migrate by hand")?;
+                let key = match unwrap(*kind).kind() {
+                    "string" => self.text(*kind).to_string(),
+                    _ => format!("[{}]", self.text(*kind)),
+                };
+                let text = format!("{CLIENT}.people.set({uid}, {{ {key}: {} }})", self.text(*name));
+                let mut d = self.replace(call, Target::PeopleSet, text, to("mixpanel.people.set"));
+                d.notes.push("Mixpanel's Node SDK has no super properties: later events must carry the group themselves".into());
+                Ok(d)
+            }
+            (Target::Revenue, [rev, rest @ ..]) if rest.len() <= 1 && method == "revenue" => {
+                let uid = self.distinct_id(rest.first().copied())?;
+                let (chain, gone) = self.builder(*rev, super::calls::Builder::Revenue, site)?;
+                let mut props = builders::revenue_props(self.src, &chain.ops)?;
+                if let Some(u) = uid {
+                    props.rest = Some(match props.rest {
+                        Some(r) => format!("{r}, distinct_id: {u}"),
+                        None => format!("distinct_id: {u}"),
+                    });
+                }
+                let text = format!("{CLIENT}.track({q}Revenue{q}, {})", props.object());
+                let mut d = self.replace(call, Target::Revenue, text, to("mixpanel.track"));
+                d.edits.extend(gone.iter().cloned().map(Edit::delete));
+                d.gone = gone;
+                d.gone.push(chain.new.byte_range());
+                Ok(d)
+            }
+            (Target::Removed, []) => self.remove(method, site),
+            _ => Err(format!("`{method}` has no counterpart in Mixpanel's Node SDK, or these arguments do not: migrate by hand")),
+        }
+    }
+
+    fn react_native(
+        &self,
+        call: &Call<'t>,
+        method: &str,
+        target: Target,
+        args: &[Node<'t>],
+        site: &Site<'t>,
+    ) -> Result<Done, String> {
+        let to = |what: &str| format!("becomes `{what}` on the mixpanel-react-native client");
+        let replace = |target: Target, text: String| {
+            let what = text.split('(').next().unwrap_or_default().to_string();
+            self.replace(call, target, text, to(&what))
+        };
+        match (target, args) {
+            (Target::Init, [key, rest @ ..]) if rest.len() <= 2 => {
+                let (user, opts) = match rest {
+                    [o] if unwrap(*o).kind() == "object" => (None, Some(*o)),
+                    [u] => (Some(*u), None),
+                    [u, o] => (Some(*u), Some(*o)),
+                    _ => (None, None),
+                };
+                let user = user.filter(|u| !self.is_nullish(*u));
+                let mut texts = vec![format!(
+                    "const {CLIENT} = new Mixpanel({}, true)",
+                    self.text(*key)
+                )];
+                let mut notes = vec!["trackAutomaticEvents is on, like Amplitude's default session events".to_string()];
+                let mut init = format!("{CLIENT}.init()");
+                if let Some(o) = opts.filter(|o| !self.is_nullish(*o)) {
+                    let cfg = options::node_config(self.src, unwrap(o))?;
+                    if cfg.pairs.iter().any(|p| p.contains("api-eu")) {
+                        init = format!("{CLIENT}.init(false, {{}}, 'https://api-eu.mixpanel.com')");
+                    }
+                    if !cfg.dropped.is_empty() {
+                        notes.push(format!(
+                            "init options with no Mixpanel equivalent were removed: {}",
+                            cfg.dropped.join(", ")
+                        ));
+                    }
+                }
+                texts.push(init);
+                if let Some(u) = user {
+                    texts.push(format!("{CLIENT}.identify({})", self.text(u)));
+                }
+                let mut d = self.multi(call, site, &texts, Target::Init, to("new Mixpanel(token, true)"))?;
+                d.notes = notes;
+                Ok(d)
+            }
+            (Target::Track, [e]) => Ok(replace(Target::Track, format!("{CLIENT}.track({})", self.text(*e)))),
+            (Target::Track, [e, p]) => Ok(replace(
+                Target::Track,
+                format!("{CLIENT}.track({}, {})", self.text(*e), self.text(*p)),
+            )),
+            (Target::Identify, [id]) if self.is_nullish(*id) => {
+                Ok(replace(Target::Reset, format!("{CLIENT}.reset()")))
+            }
+            (Target::Identify, [id]) => Ok(replace(
+                Target::Identify,
+                format!("{CLIENT}.identify({})", self.text(*id)),
+            )),
+            (Target::Reset, []) if method == "reset" => Ok(replace(Target::Reset, format!("{CLIENT}.reset()"))),
+            (Target::SetGroup, [k, v]) => Ok(replace(
+                Target::SetGroup,
+                format!("{CLIENT}.setGroup({}, {})", self.text(*k), self.text(*v)),
+            )),
+            (Target::Removed, []) => Ok(replace(Target::Track, format!("{CLIENT}.flush()")))
+                .map(|mut d| {
+                    d.target = Target::Removed;
+                    d.to = to("mixpanel.flush");
+                    d
+                }),
+            (Target::OptOut, [flag]) => match self.text(unwrap(*flag)) {
+                "true" => Ok(replace(Target::OptOut, format!("{CLIENT}.optOutTracking()"))),
+                "false" => Ok(replace(Target::OptIn, format!("{CLIENT}.optInTracking()"))),
+                _ => Err("setOptOut with a value known only at run time: use optOutTracking() or optInTracking() by hand".into()),
+            },
+            (Target::People, [builder]) => {
+                let (chain, gone) = self.builder(*builder, super::calls::Builder::Identify, site)?;
+                let calls = builders::rn_people_calls(self.src, &chain.ops)?;
+                let texts: Vec<String> = calls.calls.iter().map(|c| format!("{CLIENT}.{c}")).collect();
+                let mut d = self.multi(call, site, &texts, Target::People, to("mixpanel.getPeople()"))?;
+                d.edits.extend(gone.iter().cloned().map(Edit::delete));
+                d.notes = calls.notes;
+                d.gone = gone;
+                d.gone.push(chain.new.byte_range());
+                Ok(d)
+            }
+            _ => Err(format!("`{method}` has no counterpart in mixpanel-react-native, or these arguments do not: migrate by hand")),
+        }
+    }
+
+    /// A Node event: the name, the properties and the mapped event options, from
+    /// `(e, p, opts)` or an event object.
+    fn event_parts(
+        &self,
+        args: &[Node<'t>],
+    ) -> Result<(String, Option<Node<'t>>, options::EventOptions), String> {
+        Ok(match args {
+            [] => return Err("track() without an event name".into()),
+            [first] if unwrap(*first).kind() == "object" => {
+                let ev = options::event_object(self.src, unwrap(*first), true)?;
+                (ev.event_type.to_string(), ev.properties, ev.options)
+            }
+            [e] => (self.text(*e).to_string(), None, Default::default()),
+            [e, p] => (self.text(*e).to_string(), Some(*p), Default::default()),
+            [e, p, o] => (
+                self.text(*e).to_string(),
+                Some(*p),
+                options::event_options(self.src, *o, true)?,
+            ),
+            _ => return Err("track() with more than three arguments: migrate by hand".into()),
+        })
+    }
+
+    /// Several statements in place of a call statement.
+    fn multi(
+        &self,
+        call: &Call<'t>,
+        site: &Site<'t>,
+        texts: &[String],
+        target: Target,
+        to: String,
+    ) -> Result<Done, String> {
+        let edit = self.statements(call, site, texts)?;
+        Ok(Done {
+            target,
+            edits: vec![edit],
+            to,
+            notes: Vec::new(),
+            gone: Vec::new(),
+        })
+    }
+
+    /// The import line of the instance SDK's Mixpanel package, in the style of `like`.
+    pub(super) fn instance_import_text(
+        &self,
+        family: Family,
+        like: &crate::resolve::Import,
+    ) -> String {
+        let q = like.quote;
+        let semi = if like.semicolon { ";" } else { "" };
+        let pkg = package(family);
+        match (family, like.is_require) {
+            (Family::Mobile, true) => format!("const {{ Mixpanel }} = require({q}{pkg}{q}){semi}"),
+            (Family::Mobile, false) => format!("import {{ Mixpanel }} from {q}{pkg}{q}{semi}"),
+            (_, true) => format!("const Mixpanel = require({q}{pkg}{q}){semi}"),
+            (_, false) => format!("import Mixpanel from {q}{pkg}{q}{semi}"),
+        }
+    }
+}
