@@ -9,6 +9,7 @@ pub mod discover;
 pub mod edit;
 pub mod engine;
 pub mod lang;
+pub mod manifest;
 pub mod mapping;
 pub mod plan;
 pub mod prefilter;

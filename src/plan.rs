@@ -18,6 +18,8 @@ pub mod rule {
     pub const IMPORT: &str = "amplitude-import";
     pub const CALL: &str = "amplitude-call";
     pub const UNANALYZED: &str = "unanalyzed-file";
+    /// A package.json dependency on an Amplitude package.
+    pub const DEPENDENCY: &str = "amplitude-dependency";
 }
 
 /// One Amplitude use: rewritten by `apply` (`fixable`) or left for a person.
