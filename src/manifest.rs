@@ -137,27 +137,33 @@ pub fn swap(name: &str) -> Option<(Swap, &str)> {
 // ---------------------------------------------------------------------------------------------
 // Which files keep which dependency.
 
-/// What one JS/TS file of the run leaves of the Amplitude packages.
+/// What one JS/TS file of the run leaves of the Amplitude packages, and which Mixpanel packages
+/// its rewrite starts importing.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FileUse {
     pub display: String,
     /// Module names of the imports left (rule `amplitude-import`, not fixable), with how many.
     pub imports: BTreeMap<String, usize>,
-    /// The file was skipped or failed, so what it imports is not known.
+    /// The file was skipped or failed (not analysed, or its rewrite not written), so what it
+    /// still imports is not known.
     pub unanalysed: bool,
     /// For an unanalysed file, the package-like names around each `amplitude` in its bytes;
     /// `None` when its bytes could not be read (it then may use any package).
     pub mentions: Option<BTreeSet<String>>,
+    /// Mixpanel packages the rewritten file imports and the original did not.
+    pub adds: BTreeSet<Mixpanel>,
 }
 
 impl FileUse {
-    /// What a file's findings and state say; `None` when it keeps no Amplitude package.
-    /// `bytes` are the file's bytes, needed only when it is `unanalysed`.
+    /// What a file's findings and state say; `None` when it neither keeps an Amplitude package
+    /// nor starts importing a Mixpanel one. `bytes` are the file's bytes, used only when it is
+    /// `unanalysed`; `rewrite` its original and new text, when it has a new text.
     pub fn new(
         display: &str,
         findings: &[Located],
         unanalysed: bool,
         bytes: Option<&[u8]>,
+        rewrite: Option<(&str, &str)>,
     ) -> Option<FileUse> {
         let mut imports = BTreeMap::new();
         for f in findings {
@@ -165,7 +171,8 @@ impl FileUse {
                 *imports.entry(f.finding.subject.clone()).or_insert(0) += 1;
             }
         }
-        if imports.is_empty() && !unanalysed {
+        let adds = rewrite.map_or_else(BTreeSet::new, |(old, new)| added_imports(old, new));
+        if imports.is_empty() && !unanalysed && adds.is_empty() {
             return None;
         }
         Some(FileUse {
@@ -177,6 +184,7 @@ impl FileUse {
             } else {
                 None
             },
+            adds,
         })
     }
 
@@ -197,6 +205,20 @@ impl FileUse {
                 .as_ref()
                 .is_none_or(|ms| ms.iter().any(|m| names_package(m, package)))
     }
+}
+
+/// The Mixpanel packages `new` names as a module (a quoted string) and `old` did not.
+pub fn added_imports(old: &str, new: &str) -> BTreeSet<Mixpanel> {
+    let quoted = |text: &str, name: &str| {
+        ['\'', '"', '`'].iter().any(|q| {
+            text.contains(&format!("{q}{name}{q}")) || text.contains(&format!("{q}{name}/"))
+        })
+    };
+    MIXPANEL_PACKAGES
+        .iter()
+        .filter(|(_, name, _)| quoted(new, name) && !quoted(old, name))
+        .map(|(m, _, _)| *m)
+        .collect()
 }
 
 /// `module` is `package` or a path inside it (`amplitude-js/lib/x`).
@@ -235,27 +257,30 @@ pub fn mentions(bytes: &[u8]) -> Option<BTreeSet<String>> {
     Some(found.collect())
 }
 
-/// Files that keep one dependency entry.
+/// The files one dependency entry answers for that matter to it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Blockers {
+pub struct EntryUse {
     /// Files with imports of the package left, and how many, in path order.
     pub imports: Vec<(String, usize)>,
-    /// Files that mention the package but were not analysed, in path order.
+    /// Files that mention the package but were skipped or failed, in path order.
     pub unanalysed: Vec<String>,
+    /// Files whose rewrite starts importing the entry's Mixpanel counterpart, in path order.
+    pub migrated: Vec<String>,
 }
 
-impl Blockers {
-    fn is_empty(&self) -> bool {
-        self.imports.is_empty() && self.unanalysed.is_empty()
+impl EntryUse {
+    /// Whether the entry must stay.
+    fn kept(&self) -> bool {
+        !self.imports.is_empty() || !self.unanalysed.is_empty()
     }
 }
 
-/// For one package.json: each declared dependency that some file keeps, with those files.
-pub type Usage = BTreeMap<String, Blockers>;
+/// For one package.json: what the files it answers for do with each declared dependency.
+pub type Usage = BTreeMap<String, EntryUse>;
 
-/// Assigns each file's leftovers to the package.json that answers for them. `manifests` are
-/// (display path, Amplitude dependencies declared); the result has one [`Usage`] per manifest.
-/// A file's use of a dependency belongs to the nearest package.json above it that declares it.
+/// Assigns each file's use to the package.json that answers for it. `manifests` are (display
+/// path, Amplitude dependencies declared); the result has one [`Usage`] per manifest. A file's
+/// use of a dependency belongs to the nearest package.json above it that declares it.
 pub fn assign(manifests: &[(&str, Vec<String>)], files: &[FileUse]) -> Vec<Usage> {
     let by_dir: HashMap<&Path, usize> = manifests
         .iter()
@@ -273,14 +298,25 @@ pub fn assign(manifests: &[(&str, Vec<String>)], files: &[FileUse]) -> Vec<Usage
                 if !claimed.insert(name) {
                     continue;
                 }
-                let uses = swap(name).map_or(name.as_str(), |(_, u)| u);
+                let Some((swap, uses)) = swap(name) else {
+                    continue;
+                };
                 let imports = f.imports_of(uses);
+                let unanalysed = imports == 0 && f.may_use(uses);
+                let migrated = matches!(swap, Swap::To(kind) if f.adds.contains(&kind));
+                if imports == 0 && !unanalysed && !migrated {
+                    continue;
+                }
+                let entry = usage[m].entry(name.clone()).or_default();
+                let display = || f.display.clone();
                 if imports > 0 {
-                    let b = usage[m].entry(name.clone()).or_default();
-                    b.imports.push((f.display.clone(), imports));
-                } else if f.may_use(uses) {
-                    let b = usage[m].entry(name.clone()).or_default();
-                    b.unanalysed.push(f.display.clone());
+                    entry.imports.push((display(), imports));
+                }
+                if unanalysed {
+                    entry.unanalysed.push(display());
+                }
+                if migrated {
+                    entry.migrated.push(display());
                 }
             }
         }
@@ -463,17 +499,27 @@ pub struct Outcome {
     pub error: Option<String>,
 }
 
-/// What happens to one entry.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Fate {
-    Keep,
-    /// Becomes this Mixpanel package.
-    Becomes(Mixpanel),
-    Delete,
+/// What happens to one section: the entries deleted and the Mixpanel packages added.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct SectionPlan {
+    /// Per entry, whether it is deleted.
+    deleted: Vec<bool>,
+    adds: Vec<Add>,
 }
 
-/// Plans the swaps of one package.json, given which files keep which of its dependencies.
-/// `Err` when the text is not valid JSON (the file is left and reported).
+/// A Mixpanel package added to a section.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Add {
+    to: Mixpanel,
+    /// The first entry of its kind that goes: the package takes its place.
+    going: Option<usize>,
+    /// The first entry of its kind that stays while migrated code needs the package: it goes
+    /// beside that one.
+    staying: Option<usize>,
+}
+
+/// Plans the swaps of one package.json, given what the files it answers for do with its
+/// dependencies. `Err` when the text is not valid JSON (the file is left and reported).
 pub fn plan(text: &str, usage: &Usage, versions: &Versions) -> Result<Outcome, String> {
     let before = parse(text)?;
     let Some(sections) = sections(text) else {
@@ -482,10 +528,10 @@ pub fn plan(text: &str, usage: &Usage, versions: &Versions) -> Result<Outcome, S
             ..Outcome::default()
         });
     };
-    let (fates, mut findings) = decide(&sections, usage, versions);
+    let (plans, mut findings) = decide(&sections, usage, versions);
     let mut edits = Vec::new();
-    for (s, f) in sections.iter().zip(&fates) {
-        edits.extend(section_edits(text, s, f, versions));
+    for (s, p) in sections.iter().zip(&plans) {
+        edits.extend(section_edits(text, s, p, versions));
     }
     findings.sort_by_key(|f| f.range.start);
     let index = LineIndex::new(text);
@@ -501,7 +547,7 @@ pub fn plan(text: &str, usage: &Usage, versions: &Versions) -> Result<Outcome, S
     }
     let (edits, rejected) = edit::sort_and_split(edits);
     let output = edit::apply(text, &edits);
-    let intended = intended(before, &sections, &fates, versions);
+    let intended = intended(before, &sections, &plans, versions);
     let verdict = if !rejected.is_empty() {
         Err("internal: overlapping edits were planned")
     } else {
@@ -540,13 +586,13 @@ fn locate(index: &LineIndex, text: &str, finding: Finding) -> Located {
     }
 }
 
-/// Decides each entry's fate, with its finding. `dependencies` sections go first, so the other
-/// sections see what they gained.
+/// Decides what each section loses and gains, with one finding per Amplitude entry.
+/// `dependencies` sections go first, so the other sections see what they gained.
 fn decide(
     sections: &[Section],
     usage: &Usage,
     versions: &Versions,
-) -> (Vec<Vec<Fate>>, Vec<Finding>) {
+) -> (Vec<SectionPlan>, Vec<Finding>) {
     let is_deps = |s: &Section| s.name == "dependencies";
     let present_in = |s: &Section| -> BTreeSet<Mixpanel> {
         s.entries
@@ -561,65 +607,104 @@ fn decide(
         .collect();
     let mut order: Vec<usize> = (0..sections.len()).collect();
     order.sort_by_key(|&i| !is_deps(&sections[i]));
-    let mut fates: Vec<Vec<Fate>> = sections
+    let mut plans: Vec<SectionPlan> = sections
         .iter()
-        .map(|s| vec![Fate::Keep; s.entries.len()])
+        .map(|s| SectionPlan {
+            deleted: vec![false; s.entries.len()],
+            adds: Vec::new(),
+        })
         .collect();
     let mut findings = Vec::new();
+    let none = EntryUse::default();
     for si in order {
         let s = &sections[si];
+        let plan = &mut plans[si];
+        let mut kinds: BTreeMap<Mixpanel, Add> = BTreeMap::new();
+        for (i, e) in s.entries.iter().enumerate() {
+            let Some((swap, _)) = swap(&e.name) else {
+                continue;
+            };
+            let u = usage.get(&e.name).unwrap_or(&none);
+            let kept = matches!(swap, Swap::Manual(_)) || u.kept();
+            plan.deleted[i] = !kept;
+            if let Swap::To(to) = swap {
+                let add = kinds.entry(to).or_insert(Add {
+                    to,
+                    going: None,
+                    staying: None,
+                });
+                if !kept {
+                    add.going.get_or_insert(i);
+                } else if !u.migrated.is_empty() {
+                    add.staying.get_or_insert(i);
+                }
+            }
+        }
         let mut present = present_in(s);
         if !is_deps(s) {
             present.extend(in_deps.iter().copied());
+        }
+        for add in kinds.into_values() {
+            if (add.going.is_some() || add.staying.is_some()) && present.insert(add.to) {
+                if is_deps(s) {
+                    in_deps.insert(add.to);
+                }
+                plan.adds.push(add);
+            }
         }
         for (i, e) in s.entries.iter().enumerate() {
             let Some((swap, uses)) = swap(&e.name) else {
                 continue;
             };
-            let blockers = usage.get(&e.name).filter(|b| !b.is_empty());
             let name = &e.name;
-            let (fate, message) = match (swap, blockers) {
-                (Swap::Manual(why), _) => (Fate::Keep, format!("`{name}` dependency: {why}")),
-                (_, Some(b)) => (Fate::Keep, stays_message(name, uses, b)),
-                (Swap::Drop(why), None) => (
-                    Fate::Delete,
-                    format!("`{name}` dependency: removed ({why})"),
-                ),
-                (Swap::To(m), None) if present.insert(m) => {
-                    if is_deps(s) {
-                        in_deps.insert(m);
+            let deleted = plan.deleted[i];
+            let message = match swap {
+                Swap::Manual(why) => format!("`{name}` dependency: {why}"),
+                _ if !deleted => {
+                    let u = usage.get(name).unwrap_or(&none);
+                    let mut m = stays_message(name, uses, u);
+                    let beside = plan.adds.iter().find(|a| a.staying == Some(i));
+                    if let Some(a) = beside.filter(|a| a.going.is_none()) {
+                        m += &format!(
+                            " (`{}@{}` is added beside it: the migrated code imports it)",
+                            a.to.package(),
+                            versions.of(a.to)
+                        );
                     }
-                    let message = format!(
-                        "`{name}` dependency: becomes `{}@{}`",
-                        m.package(),
-                        versions.of(m)
-                    );
-                    (Fate::Becomes(m), message)
+                    m
                 }
-                (Swap::To(m), None) => (
-                    Fate::Delete,
-                    format!(
-                        "`{name}` dependency: removed (`{}` takes its place)",
-                        m.package()
+                Swap::Drop(why) => format!("`{name}` dependency: removed ({why})"),
+                Swap::To(to) => match plan.adds.iter().find(|a| a.to == to) {
+                    Some(a) if a.going == Some(i) => format!(
+                        "`{name}` dependency: becomes `{}@{}`",
+                        to.package(),
+                        versions.of(to)
                     ),
-                ),
+                    Some(_) => format!(
+                        "`{name}` dependency: removed (`{}` takes its place)",
+                        to.package()
+                    ),
+                    None => format!(
+                        "`{name}` dependency: removed (`{}` is already a dependency)",
+                        to.package()
+                    ),
+                },
             };
-            fates[si][i] = fate;
             findings.push(Finding {
                 range: e.key.clone(),
                 rule: rule::DEPENDENCY,
                 subject: name.clone(),
                 message,
-                fixable: fate != Fate::Keep,
+                fixable: deleted,
             });
         }
     }
-    (fates, findings)
+    (plans, findings)
 }
 
 /// "`amplitude-js` stays: 3 imports of it are left in src/a.js, src/b.js (+1 more); run amp2mp
 /// again once they are migrated".
-fn stays_message(name: &str, uses: &str, b: &Blockers) -> String {
+fn stays_message(name: &str, uses: &str, b: &EntryUse) -> String {
     let it = if uses == name {
         "it".to_string()
     } else {
@@ -639,7 +724,7 @@ fn stays_message(name: &str, uses: &str, b: &Blockers) -> String {
     if !b.unanalysed.is_empty() {
         let files: Vec<&str> = b.unanalysed.iter().map(String::as_str).collect();
         parts.push(format!(
-            "{} {} {it} but {} not analysed",
+            "{} {} {it} but {} not migrated",
             file_list(&files),
             plural(files.len(), "mentions", "mention"),
             plural(files.len(), "was", "were"),
@@ -675,26 +760,27 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     }
 }
 
-/// The JSON value the edits must give: `before` with the planned entries removed or renamed.
-fn intended(mut v: Value, sections: &[Section], fates: &[Vec<Fate>], versions: &Versions) -> Value {
-    for (s, fates) in sections.iter().zip(fates) {
+/// The JSON value the edits must give: `before` with the planned entries removed and added.
+fn intended(
+    mut v: Value,
+    sections: &[Section],
+    plans: &[SectionPlan],
+    versions: &Versions,
+) -> Value {
+    for (s, p) in sections.iter().zip(plans) {
         let Some(obj) = v.get_mut(&s.name).and_then(Value::as_object_mut) else {
             continue;
         };
-        for (e, fate) in s.entries.iter().zip(fates) {
-            match fate {
-                Fate::Keep => {}
-                Fate::Delete => {
-                    obj.remove(&e.name);
-                }
-                Fate::Becomes(m) => {
-                    obj.remove(&e.name);
-                    obj.insert(
-                        m.package().to_string(),
-                        Value::String(versions.of(*m).to_string()),
-                    );
-                }
+        for (e, deleted) in s.entries.iter().zip(&p.deleted) {
+            if *deleted {
+                obj.remove(&e.name);
             }
+        }
+        for a in &p.adds {
+            obj.insert(
+                a.to.package().to_string(),
+                Value::String(versions.of(a.to).to_string()),
+            );
         }
     }
     v
@@ -758,86 +844,84 @@ fn deletion(b: &[u8], e: &Member) -> Range<usize> {
     }
 }
 
-/// The edits for one section.
-fn section_edits(text: &str, s: &Section, fates: &[Fate], versions: &Versions) -> Vec<Edit> {
+/// The edits for one section. A package added takes the place of the first entry of its kind
+/// that goes, except in a sorted section, where it goes to its sorted place; one added beside
+/// an entry that stays goes after it (or at its sorted place).
+fn section_edits(text: &str, s: &Section, p: &SectionPlan, versions: &Versions) -> Vec<Edit> {
     let b = text.as_bytes();
     let entries = &s.entries;
     let Some(last) = entries.len().checked_sub(1) else {
         return Vec::new();
     };
-    let adds: Vec<(usize, Mixpanel)> = fates
-        .iter()
-        .enumerate()
-        .filter_map(|(i, f)| match f {
-            Fate::Becomes(m) => Some((i, *m)),
-            _ => None,
-        })
-        .collect();
-    let survivors: Vec<usize> = (0..entries.len())
-        .filter(|&i| fates[i] == Fate::Keep)
-        .collect();
-    // In a sorted section of one entry per line, the new package goes to its sorted place.
-    let sorted = entries.iter().all(|e| own_line(b, e))
-        && entries.windows(2).all(|w| w[0].name <= w[1].name);
-    let moved = sorted && !adds.is_empty() && !survivors.is_empty();
-    let gone: Vec<bool> = fates
-        .iter()
-        .map(|f| match f {
-            Fate::Keep => false,
-            Fate::Delete => true,
-            Fate::Becomes(_) => moved,
-        })
-        .collect();
+    let mut gone = p.deleted.clone();
+    let sorted = entries.windows(2).all(|w| w[0].name <= w[1].name);
+    let any_left = gone.iter().any(|g| !g);
     let mut edits = Vec::new();
-    let mut deletions: Vec<Range<usize>> = (0..entries.len())
-        .filter(|&i| gone[i])
-        .map(|i| deletion(b, &entries[i]))
-        .collect();
-    let mut appended = Vec::new();
-    if moved {
-        let mut before: BTreeMap<usize, Vec<Mixpanel>> = BTreeMap::new();
-        for &(_, m) in &adds {
-            match survivors
-                .iter()
-                .find(|&&i| entries[i].name.as_str() > m.package())
-            {
-                Some(&anchor) => before.entry(anchor).or_default().push(m),
-                None => appended.push(m),
+    let mut placed = Vec::new();
+    for a in &p.adds {
+        match a.going {
+            Some(g) if !sorted || !any_left => {
+                gone[g] = false;
+                let e = &entries[g];
+                edits.push(Edit::new(e.key.clone(), json_string(a.to.package())));
+                edits.push(Edit::new(e.value.clone(), json_string(versions.of(a.to))));
             }
-        }
-        for (anchor, mut ms) in before {
-            ms.sort_by_key(|m| m.package());
-            let e = &entries[anchor];
-            let lines: String = ms
-                .iter()
-                .map(|m| format!("{},{}", new_entry(text, e, *m, versions), newline(b, e)))
-                .collect();
-            edits.push(Edit::insert(line_start(b, e.key.start), lines));
-        }
-    } else {
-        for &(i, m) in &adds {
-            let e = &entries[i];
-            edits.push(Edit::new(e.key.clone(), json_string(m.package())));
-            edits.push(Edit::new(e.value.clone(), json_string(versions.of(m))));
+            _ => placed.push(*a),
         }
     }
-    let last_kept = (0..entries.len()).rev().find(|&i| !gone[i]);
-    if let (false, Some(k)) = (appended.is_empty(), last_kept) {
-        // The new packages follow the last entry left: it needs a comma.
-        appended.sort_by_key(|m| m.package());
-        let e = &entries[k];
-        let nl = newline(b, e);
-        let lines: Vec<String> = appended
+    let left: Vec<usize> = (0..=last).filter(|&i| !gone[i]).collect();
+    let mut before: BTreeMap<usize, Vec<Mixpanel>> = BTreeMap::new();
+    let mut after: Vec<Mixpanel> = Vec::new();
+    for a in placed {
+        let next = if sorted {
+            left.iter()
+                .copied()
+                .find(|&i| entries[i].name.as_str() > a.to.package())
+        } else {
+            let beside = a.staying.or(a.going).unwrap_or(last);
+            left.iter().copied().find(|&i| i > beside)
+        };
+        match next {
+            Some(i) => before.entry(i).or_default().push(a.to),
+            None => after.push(a.to),
+        }
+    }
+    for (i, mut adds) in before {
+        adds.sort_by_key(|m| m.package());
+        let e = &entries[i];
+        let new: Vec<String> = adds
             .iter()
             .map(|m| new_entry(text, e, *m, versions))
             .collect();
-        if e.comma.is_none() {
-            edits.push(Edit::insert(e.value.end, ","));
+        if own_line(b, e) {
+            let (indent, nl) = (indent(text, e), newline(b, e));
+            let lines: String = new.iter().map(|n| format!("{indent}{n},{nl}")).collect();
+            edits.push(Edit::insert(line_start(b, e.key.start), lines));
+        } else {
+            let inline: String = new.iter().map(|n| format!("{n}, ")).collect();
+            edits.push(Edit::insert(e.key.start, inline));
         }
-        let at = line_end(b, entry_end(b, e).unwrap_or(e.value.end));
-        edits.push(Edit::insert(at, lines.join(&format!(",{nl}")) + nl));
-    } else if let (true, Some(k)) = (gone[last], last_kept) {
-        // The last entry goes: the one left last loses its comma.
+    }
+    if let (false, Some(&k)) = (after.is_empty(), left.last()) {
+        after.sort_by_key(|m| m.package());
+        let e = &entries[k];
+        let sep = if own_line(b, e) {
+            format!("{}{}", newline(b, e), indent(text, e))
+        } else {
+            " ".to_string()
+        };
+        let appended: String = after
+            .iter()
+            .map(|m| format!(",{sep}{}", new_entry(text, e, *m, versions)))
+            .collect();
+        edits.push(Edit::insert(e.value.end, appended));
+    }
+    let mut deletions: Vec<Range<usize>> = (0..=last)
+        .filter(|&i| gone[i])
+        .map(|i| deletion(b, &entries[i]))
+        .collect();
+    // When the last entry goes, the one left last loses its comma.
+    if let (true, Some(&k)) = (gone[last], left.last()) {
         if let Some(c) = entries[k].comma {
             deletions.push(if own_line(b, &entries[last]) {
                 c..c + 1
@@ -850,16 +934,19 @@ fn section_edits(text: &str, s: &Section, fates: &[Fate], versions: &Versions) -
     edits
 }
 
-/// `"mixpanel-browser": "^2.83.0"`, indented and spaced like `like`.
+/// `"mixpanel-browser": "^2.83.0"`, spaced like `like`.
 fn new_entry(text: &str, like: &Member, m: Mixpanel, versions: &Versions) -> String {
-    let b = text.as_bytes();
-    let indent = &text[line_start(b, like.key.start)..like.key.start];
     let sep = &text[like.key.end..like.value.start];
     format!(
-        "{indent}{}{sep}{}",
+        "{}{sep}{}",
         json_string(m.package()),
         json_string(versions.of(m))
     )
+}
+
+/// The indentation of the line where `e` starts.
+fn indent<'t>(text: &'t str, e: &Member) -> &'t str {
+    &text[line_start(text.as_bytes(), e.key.start)..e.key.start]
 }
 
 /// The line break of the line where `e` ends.
@@ -1128,6 +1215,16 @@ mod tests {
         assert_eq!(swapped(src), "{ \"dependencies\": { \"a\": \"1\" } }");
         let src = "{ \"dependencies\": { \"a\": \"1\", \"@types/amplitude-js\": \"8\" } }";
         assert_eq!(swapped(src), "{ \"dependencies\": { \"a\": \"1\" } }");
+        let src = "{\"dependencies\": {\"a\": \"1\", \"amplitude-js\": \"8\"}}";
+        assert_eq!(
+            swapped(src),
+            "{\"dependencies\": {\"a\": \"1\", \"mixpanel-browser\": \"^2.83.0\"}}"
+        );
+        let src = "{\"dependencies\": {\"amplitude-js\": \"8\", \"z\": \"1\"}}";
+        assert_eq!(
+            swapped(src),
+            "{\"dependencies\": {\"mixpanel-browser\": \"^2.83.0\", \"z\": \"1\"}}"
+        );
         let src = "{ \"dependencies\": { \"@types/amplitude-js\": \"8\" } }";
         assert_eq!(swapped(src), "{ \"dependencies\": {  } }");
     }
@@ -1135,13 +1232,13 @@ mod tests {
     #[test]
     fn a_package_still_imported_stays_with_a_note() {
         let src = "{\n  \"dependencies\": {\n    \"amplitude-js\": \"8\"\n  },\n  \"devDependencies\": {\n    \"@types/amplitude-js\": \"8\"\n  }\n}\n";
-        let blockers = Blockers {
+        let blockers = EntryUse {
             imports: vec![
                 ("src/a.js".into(), 1),
                 ("src/b.js".into(), 1),
                 ("src/c.js".into(), 1),
             ],
-            unanalysed: vec![],
+            ..EntryUse::default()
         };
         let usage = Usage::from([
             ("amplitude-js".to_string(), blockers.clone()),
@@ -1158,14 +1255,15 @@ mod tests {
         );
         let usage = Usage::from([(
             "amplitude-js".to_string(),
-            Blockers {
+            EntryUse {
                 imports: vec![("src/a.js".into(), 1)],
                 unanalysed: vec!["src/big.js".into()],
+                ..EntryUse::default()
             },
         )]);
         assert_eq!(
             messages(src, &usage)[0].2,
-            "`amplitude-js` stays: 1 import of it is left in src/a.js, and src/big.js mentions it but was not analysed; run amp2mp again once they are migrated"
+            "`amplitude-js` stays: 1 import of it is left in src/a.js, and src/big.js mentions it but was not migrated; run amp2mp again once they are migrated"
         );
     }
 
@@ -1300,7 +1398,7 @@ mod tests {
             },
         };
         assert_eq!(
-            FileUse::new("a.js", &[finding("amplitude-js", true)], false, None),
+            FileUse::new("a.js", &[finding("amplitude-js", true)], false, None, None),
             None
         );
         let u = FileUse::new(
@@ -1311,10 +1409,99 @@ mod tests {
             ],
             false,
             None,
+            None,
         )
         .unwrap();
         assert_eq!(u.imports_of("amplitude-js"), 2);
         assert_eq!(u.imports_of("amplitude"), 0);
         assert!(!u.may_use("amplitude-js"));
+        // A rewrite that starts importing mixpanel-browser.
+        let u = FileUse::new(
+            "a.js",
+            &[finding("amplitude-js", true)],
+            false,
+            None,
+            Some((
+                "import a from 'amplitude-js';",
+                "import mixpanel from 'mixpanel-browser';",
+            )),
+        )
+        .unwrap();
+        assert_eq!(u.adds, BTreeSet::from([Mixpanel::Browser]));
+    }
+
+    #[test]
+    fn added_imports_are_quoted_module_names_new_to_the_file() {
+        let added = |old, new| added_imports(old, new).into_iter().collect::<Vec<_>>();
+        assert_eq!(added("", "require(\"mixpanel\")"), [Mixpanel::Node]);
+        assert_eq!(
+            added("", "import m from `mixpanel-browser/src/x`"),
+            [Mixpanel::Browser]
+        );
+        assert_eq!(added("'mixpanel-browser'", "'mixpanel-browser'"), []);
+        assert_eq!(added("", "// mixpanel-browser"), []);
+    }
+
+    #[test]
+    fn migrated_code_gets_its_package_beside_one_that_stays() {
+        let usage = |name: &str| {
+            Usage::from([(
+                name.to_string(),
+                EntryUse {
+                    imports: vec![("src/a.js".into(), 1)],
+                    migrated: vec!["src/a.js".into(), "src/b.js".into()],
+                    ..EntryUse::default()
+                },
+            )])
+        };
+        let run = |src: &str, u: &Usage| {
+            let out = plan(src, u, &Versions::default()).unwrap();
+            assert_eq!(out.error, None);
+            let findings: Vec<String> = out
+                .findings
+                .into_iter()
+                .map(|f| f.finding.message)
+                .collect();
+            (out.output, findings)
+        };
+        // Unsorted: on the line after it.
+        let src = "{\n  \"dependencies\": {\n    \"zod\": \"3\",\n    \"amplitude-js\": \"8\",\n    \"axios\": \"1\"\n  }\n}\n";
+        let (out, findings) = run(src, &usage("amplitude-js"));
+        assert_eq!(
+            out.as_deref(),
+            Some("{\n  \"dependencies\": {\n    \"zod\": \"3\",\n    \"amplitude-js\": \"8\",\n    \"mixpanel-browser\": \"^2.83.0\",\n    \"axios\": \"1\"\n  }\n}\n")
+        );
+        assert_eq!(
+            findings,
+            ["`amplitude-js` stays: 1 import of it is left in src/a.js; run amp2mp again once it is migrated (`mixpanel-browser@^2.83.0` is added beside it: the migrated code imports it)"]
+        );
+        // Last and unsorted: it gains a comma.
+        let src =
+            "{\n  \"dependencies\": {\n    \"zod\": \"3\",\n    \"amplitude-js\": \"8\"\n  }\n}\n";
+        let (out, _) = run(src, &usage("amplitude-js"));
+        assert_eq!(
+            out.as_deref(),
+            Some("{\n  \"dependencies\": {\n    \"zod\": \"3\",\n    \"amplitude-js\": \"8\",\n    \"mixpanel-browser\": \"^2.83.0\"\n  }\n}\n")
+        );
+        // Sorted: at its sorted place.
+        let src = "{\n  \"dependencies\": {\n    \"amplitude-js\": \"8\",\n    \"react\": \"18\"\n  }\n}\n";
+        let (out, _) = run(src, &usage("amplitude-js"));
+        assert_eq!(
+            out.as_deref(),
+            Some("{\n  \"dependencies\": {\n    \"amplitude-js\": \"8\",\n    \"mixpanel-browser\": \"^2.83.0\",\n    \"react\": \"18\"\n  }\n}\n")
+        );
+        // Already there: nothing to add. Type stubs never add anything.
+        let src = "{\"dependencies\": {\"amplitude-js\": \"8\", \"mixpanel-browser\": \"2\"}}";
+        assert_eq!(run(src, &usage("amplitude-js")).0, None);
+        let src = "{\"devDependencies\": {\"@types/amplitude-js\": \"8\"}}";
+        assert_eq!(run(src, &usage("@types/amplitude-js")).0, None);
+        // One line: inline.
+        let src = "{\"dependencies\": {\"amplitude-js\": \"8\", \"@types/amplitude-js\": \"8\"}}";
+        let mut u = usage("amplitude-js");
+        u.insert("@types/amplitude-js".into(), u["amplitude-js"].clone());
+        assert_eq!(
+            run(src, &u).0.as_deref(),
+            Some("{\"dependencies\": {\"amplitude-js\": \"8\", \"mixpanel-browser\": \"^2.83.0\", \"@types/amplitude-js\": \"8\"}}")
+        );
     }
 }
