@@ -870,6 +870,14 @@ fn section_edits(text: &str, s: &Section, p: &SectionPlan, versions: &Versions) 
         }
     }
     let left: Vec<usize> = (0..=last).filter(|&i| !gone[i]).collect();
+    // What separates entries sharing a line: `, ` or `,`.
+    let gap = entries
+        .windows(2)
+        .find_map(|w| {
+            let g = text.get(w[0].comma? + 1..w[1].key.start)?;
+            (!g.contains('\n')).then_some(g)
+        })
+        .unwrap_or(" ");
     let mut before: BTreeMap<usize, Vec<Mixpanel>> = BTreeMap::new();
     let mut after: Vec<Mixpanel> = Vec::new();
     for a in placed {
@@ -898,7 +906,7 @@ fn section_edits(text: &str, s: &Section, p: &SectionPlan, versions: &Versions) 
             let lines: String = new.iter().map(|n| format!("{indent}{n},{nl}")).collect();
             edits.push(Edit::insert(line_start(b, e.key.start), lines));
         } else {
-            let inline: String = new.iter().map(|n| format!("{n}, ")).collect();
+            let inline: String = new.iter().map(|n| format!("{n},{gap}")).collect();
             edits.push(Edit::insert(e.key.start, inline));
         }
     }
@@ -908,7 +916,7 @@ fn section_edits(text: &str, s: &Section, p: &SectionPlan, versions: &Versions) 
         let sep = if own_line(b, e) {
             format!("{}{}", newline(b, e), indent(text, e))
         } else {
-            " ".to_string()
+            gap.to_string()
         };
         let appended: String = after
             .iter()
