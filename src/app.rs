@@ -35,6 +35,8 @@ pub struct FileResult {
     pub skipped: Option<String>,
     /// The file failed, with this reason (exit 2).
     pub error: Option<String>,
+    /// Amplitude module names its final text still holds, for the package.json files.
+    pub modules: std::collections::BTreeSet<String>,
 }
 
 /// Runs a parsed command line and returns the exit code.
@@ -113,6 +115,7 @@ pub fn process(t: &Target, max_size: u64) -> Option<FileResult> {
         return Some(skipped(r, why));
     }
     let out = engine::transform(t.lang, &text);
+    r.modules = manifest::quoted_modules(out.output.as_deref().unwrap_or(&text));
     r.rewrites = out.rewrites;
     r.findings = out.findings;
     r.error = out.error;
@@ -370,5 +373,12 @@ fn file_use(r: &FileResult) -> Option<manifest::FileUse> {
         (Some(old), Some(new)) => Some((old.as_str(), new.as_str())),
         _ => None,
     };
-    manifest::FileUse::new(&r.display, &r.findings, unanalysed, bytes, rewrite)
+    manifest::FileUse::new(
+        &r.display,
+        &r.findings,
+        unanalysed,
+        bytes,
+        rewrite,
+        &r.modules,
+    )
 }

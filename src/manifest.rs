@@ -152,18 +152,24 @@ pub struct FileUse {
     pub mentions: Option<BTreeSet<String>>,
     /// Mixpanel packages the rewritten file imports and the original did not.
     pub adds: BTreeSet<Mixpanel>,
+    /// Amplitude-like module names the file's final text still holds as quoted strings: what
+    /// its imports left, and also what amp2mp does not read as an import (`export … from`,
+    /// a dynamic `import()`, a `jest.mock`).
+    pub modules: BTreeSet<String>,
 }
 
 impl FileUse {
     /// What a file's findings and state say; `None` when it neither keeps an Amplitude package
     /// nor starts importing a Mixpanel one. `bytes` are the file's bytes, used only when it is
-    /// `unanalysed`; `rewrite` its original and new text, when it has a new text.
+    /// `unanalysed`; `rewrite` its original and new text, when it has a new text; `modules` the
+    /// [`quoted_modules`] of its final text.
     pub fn new(
         display: &str,
         findings: &[Located],
         unanalysed: bool,
         bytes: Option<&[u8]>,
         rewrite: Option<(&str, &str)>,
+        modules: &BTreeSet<String>,
     ) -> Option<FileUse> {
         let mut imports = BTreeMap::new();
         for f in findings {
@@ -172,7 +178,7 @@ impl FileUse {
             }
         }
         let adds = rewrite.map_or_else(BTreeSet::new, |(old, new)| added_imports(old, new));
-        if imports.is_empty() && !unanalysed && adds.is_empty() {
+        if imports.is_empty() && !unanalysed && adds.is_empty() && modules.is_empty() {
             return None;
         }
         Some(FileUse {
@@ -185,7 +191,13 @@ impl FileUse {
                 None
             },
             adds,
+            modules: modules.clone(),
         })
+    }
+
+    /// Whether the final text still names `package` (or a path inside it) as a module.
+    fn names_module(&self, package: &str) -> bool {
+        self.modules.iter().any(|m| is_module_of(m, package))
     }
 
     /// How many imports of `package` (or of a path inside it) are left.
@@ -237,13 +249,10 @@ fn names_package(token: &str, package: &str) -> bool {
     })
 }
 
-/// The package-like names around each `amplitude` in `bytes`; `None` for UTF-16 text.
-pub fn mentions(bytes: &[u8]) -> Option<BTreeSet<String>> {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return None;
-    }
+/// The ranges of the package-like runs (`@/._-` and alphanumerics) around each `amplitude`.
+fn name_runs(bytes: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
     let name = |c: &u8| c.is_ascii_alphanumeric() || b"@/._-".contains(c);
-    let found = memchr::memmem::find_iter(bytes, b"amplitude").map(|at| {
+    memchr::memmem::find_iter(bytes, b"amplitude").map(move |at| {
         let start = bytes[..at]
             .iter()
             .rposition(|c| !name(c))
@@ -252,9 +261,30 @@ pub fn mentions(bytes: &[u8]) -> Option<BTreeSet<String>> {
             .iter()
             .position(|c| !name(c))
             .map_or(bytes.len(), |i| at + i);
-        String::from_utf8_lossy(&bytes[start..end]).into_owned()
-    });
+        start..end
+    })
+}
+
+/// The package-like names around each `amplitude` in `bytes`; `None` for UTF-16 text.
+pub fn mentions(bytes: &[u8]) -> Option<BTreeSet<String>> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return None;
+    }
+    let found = name_runs(bytes).map(|r| String::from_utf8_lossy(&bytes[r]).into_owned());
     Some(found.collect())
+}
+
+/// The Amplitude-like module names `text` holds as whole quoted strings (`'amplitude-js'`,
+/// `"@amplitude/analytics-browser/lib/x"`).
+pub fn quoted_modules(text: &str) -> BTreeSet<String> {
+    let b = text.as_bytes();
+    name_runs(b)
+        .filter(|r| {
+            let open = r.start.checked_sub(1).and_then(|i| b.get(i));
+            matches!(open, Some(b'\'' | b'"' | b'`')) && b.get(r.end) == open
+        })
+        .map(|r| String::from_utf8_lossy(&b[r]).into_owned())
+        .collect()
 }
 
 /// The files one dependency entry answers for that matter to it.
@@ -262,6 +292,9 @@ pub fn mentions(bytes: &[u8]) -> Option<BTreeSet<String>> {
 pub struct EntryUse {
     /// Files with imports of the package left, and how many, in path order.
     pub imports: Vec<(String, usize)>,
+    /// Files with no import of the package left that amp2mp reads, but that still name it in
+    /// a string (a re-export, a dynamic import, a mock), in path order.
+    pub named: Vec<String>,
     /// Files that mention the package but were skipped or failed, in path order.
     pub unanalysed: Vec<String>,
     /// Files whose rewrite starts importing the entry's Mixpanel counterpart, in path order.
@@ -271,7 +304,7 @@ pub struct EntryUse {
 impl EntryUse {
     /// Whether the entry must stay.
     fn kept(&self) -> bool {
-        !self.imports.is_empty() || !self.unanalysed.is_empty()
+        !self.imports.is_empty() || !self.named.is_empty() || !self.unanalysed.is_empty()
     }
 }
 
@@ -303,14 +336,18 @@ pub fn assign(manifests: &[(&str, Vec<String>)], files: &[FileUse]) -> Vec<Usage
                 };
                 let imports = f.imports_of(uses);
                 let unanalysed = imports == 0 && f.may_use(uses);
+                let named = imports == 0 && !f.unanalysed && f.names_module(uses);
                 let migrated = matches!(swap, Swap::To(kind) if f.adds.contains(&kind));
-                if imports == 0 && !unanalysed && !migrated {
+                if imports == 0 && !named && !unanalysed && !migrated {
                     continue;
                 }
                 let entry = usage[m].entry(name.clone()).or_default();
                 let display = || f.display.clone();
                 if imports > 0 {
                     entry.imports.push((display(), imports));
+                }
+                if named {
+                    entry.named.push(display());
                 }
                 if unanalysed {
                     entry.unanalysed.push(display());
@@ -721,6 +758,14 @@ fn stays_message(name: &str, uses: &str, b: &EntryUse) -> String {
             file_list(&files)
         ));
     }
+    if !b.named.is_empty() {
+        let files: Vec<&str> = b.named.iter().map(String::as_str).collect();
+        parts.push(format!(
+            "{} still {} {it} outside an import amp2mp migrates (a re-export, a dynamic import, a mock)",
+            file_list(&files),
+            plural(files.len(), "names", "name"),
+        ));
+    }
     if !b.unanalysed.is_empty() {
         let files: Vec<&str> = b.unanalysed.iter().map(String::as_str).collect();
         parts.push(format!(
@@ -730,7 +775,11 @@ fn stays_message(name: &str, uses: &str, b: &EntryUse) -> String {
             plural(files.len(), "was", "were"),
         ));
     }
-    let them = plural(imports + b.unanalysed.len(), "it is", "they are");
+    let them = plural(
+        imports + b.named.len() + b.unanalysed.len(),
+        "it is",
+        "they are",
+    );
     format!(
         "`{name}` stays: {}; run amp2mp again once {them} migrated",
         parts.join(", and ")
@@ -1406,7 +1455,14 @@ mod tests {
             },
         };
         assert_eq!(
-            FileUse::new("a.js", &[finding("amplitude-js", true)], false, None, None),
+            FileUse::new(
+                "a.js",
+                &[finding("amplitude-js", true)],
+                false,
+                None,
+                None,
+                &BTreeSet::new()
+            ),
             None
         );
         let u = FileUse::new(
@@ -1418,6 +1474,7 @@ mod tests {
             false,
             None,
             None,
+            &BTreeSet::new(),
         )
         .unwrap();
         assert_eq!(u.imports_of("amplitude-js"), 2);
@@ -1433,9 +1490,26 @@ mod tests {
                 "import a from 'amplitude-js';",
                 "import mixpanel from 'mixpanel-browser';",
             )),
+            &BTreeSet::new(),
         )
         .unwrap();
         assert_eq!(u.adds, BTreeSet::from([Mixpanel::Browser]));
+        // A module name left in the text, outside any import amp2mp reads.
+        let names = quoted_modules("export * from 'amplitude-js/lib/x';\njest.mock(\"@amplitude/node\");\n// amplitude-js\nconst a = 'react-amplitude-x';\n");
+        assert_eq!(
+            names.iter().map(String::as_str).collect::<Vec<_>>(),
+            ["@amplitude/node", "amplitude-js/lib/x", "react-amplitude-x"]
+        );
+        let u = FileUse::new("a.js", &[], false, None, None, &names).unwrap();
+        assert!(u.names_module("amplitude-js") && u.names_module("@amplitude/node"));
+        assert!(!u.names_module("react-amplitude"));
+        let usage = assign(&[("package.json", vec!["amplitude-js".to_string()])], &[u]);
+        assert_eq!(usage[0]["amplitude-js"].named, ["a.js"]);
+        let src = "{\"dependencies\": {\"amplitude-js\": \"8\"}}";
+        assert_eq!(
+            messages(src, &usage[0])[0].2,
+            "`amplitude-js` stays: a.js still names it outside an import amp2mp migrates (a re-export, a dynamic import, a mock); run amp2mp again once it is migrated"
+        );
     }
 
     #[test]

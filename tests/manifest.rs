@@ -347,6 +347,21 @@ fn migrated_code_gets_mixpanel_beside_a_package_that_stays() {
 }
 
 #[test]
+fn a_module_named_outside_an_import_keeps_the_dependency() {
+    let tmp = tempdir();
+    let dir = tmp.path();
+    put(dir, "package.json", SHOP);
+    put(dir, "src/a.js", SIMPLE);
+    put(dir, "src/index.js", "export * from 'amplitude-js';\n");
+    put(dir, "src/a.test.js", "jest.mock('amplitude-js');\n");
+    let out = amp2mp(dir, &["check", "--format", "json"]);
+    assert_eq!(
+        findings_of(&out, "package.json")[0]["message"],
+        "`amplitude-js` stays: src/a.test.js, src/index.js still name it outside an import amp2mp migrates (a re-export, a dynamic import, a mock); run amp2mp again once they are migrated (`mixpanel-browser@^2.83.0` is added beside it: the migrated code imports it)"
+    );
+}
+
+#[test]
 fn each_package_json_of_a_monorepo_answers_for_its_own_files() {
     let tmp = tempdir();
     let dir = tmp.path();
