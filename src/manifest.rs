@@ -2,13 +2,14 @@
 //! package and at which version, which files of the run decide whether a package may go, and the
 //! edit of the text itself. A dependency entry answers for the JS/TS files below its
 //! package.json, down to the nearest package.json that declares the same package (where Node's
-//! resolution would find it); it is swapped only when none of those files still imports the
-//! package and none that mentions it went unanalysed. The first swapped package of a kind in a
-//! section becomes the Mixpanel package (on its line, or at its sorted place in a sorted
-//! section), further ones are deleted with their lines, the comma of a new last entry is fixed,
-//! and every other byte is kept: key order, indentation, CRLF, a missing final newline. The
-//! result must parse and equal the intended JSON value, or the file is left as it was. Pure:
-//! text in, text out.
+//! resolution would find it); it goes only when none of those files still imports it, names it
+//! in a string, or mentions it while skipped or failed. The first package of a kind that goes
+//! becomes the Mixpanel package (on its line, or at its sorted place in a sorted section),
+//! further ones are deleted with their lines; while one stays, the Mixpanel package is added
+//! beside it as soon as migrated code imports it. The comma of a new last entry is fixed, and
+//! every other byte is kept: key order, indentation, CRLF, a missing final newline. The result
+//! must parse and equal the intended JSON value, or the file is left as it was. Pure: text in,
+//! text out.
 
 use crate::edit::{self, Edit};
 use crate::engine::{LineIndex, Located};
