@@ -490,6 +490,10 @@ fn members(text: &str, open: usize) -> Option<Vec<Member>> {
 fn sections(text: &str) -> Option<Vec<Section>> {
     let b = text.as_bytes();
     let start = skip_ws(b, if text.starts_with('\u{feff}') { 3 } else { 0 });
+    if b.get(start) != Some(&b'{') {
+        // Not an object: nothing npm would read as dependencies.
+        return Some(Vec::new());
+    }
     let top = members(text, start)?;
     let mut out = Vec::new();
     for m in top {
@@ -1371,6 +1375,45 @@ mod tests {
             swapped(src),
             "{\"dependencies\": {\"mixpanel-browser\": \"^2.83.0\"}}"
         );
+    }
+
+    #[test]
+    fn no_input_makes_it_panic() {
+        let samples = [
+            "{\r\n\t\"dependencies\": {\r\n\t\t\"amplitude-js\": \"8\",\r\n\t\t\"z\": [1, {\"a\": \"\\\"}\"}]\r\n\t}\r\n}",
+            "\u{feff}{\"devDependencies\":{\"@types/amplitude-js\":\"8\",\"é\":\"ü\",\"@amplitude/node\":1e3}}",
+            "[\"amplitude-js\"]",
+            "\"amplitude-js\"",
+        ];
+        let usage = Usage::from([(
+            "@amplitude/node".to_string(),
+            EntryUse {
+                migrated: vec!["a.js".into()],
+                named: vec!["a.js".into()],
+                ..EntryUse::default()
+            },
+        )]);
+        for src in samples {
+            for cut in 0..=src.len() {
+                let Some(prefix) = src.get(..cut) else {
+                    continue;
+                };
+                let _ = plan(prefix, &Usage::new(), &Versions::default());
+                let _ = plan(prefix, &usage, &Versions::default());
+                let _ = declared(prefix);
+                let mut dropped = src.as_bytes().to_vec();
+                dropped.remove(cut.min(src.len() - 1));
+                if let Ok(text) = String::from_utf8(dropped) {
+                    let _ = plan(&text, &Usage::new(), &Versions::default());
+                    let _ = declared(&text);
+                }
+            }
+            let out = plan(src, &Usage::new(), &Versions::default());
+            if let Ok(out) = out {
+                assert_eq!(out.error, None, "{src}");
+            }
+        }
+        assert!(declared("[\"amplitude-js\"]").unwrap().is_empty());
     }
 
     #[test]
