@@ -31,6 +31,8 @@ pub struct FileResult {
     pub output: Option<String>,
     pub rewrites: Vec<(mapping::Target, usize, usize)>,
     pub findings: Vec<Located>,
+    /// Rewrites with a caveat, positioned in `output` (for `apply`'s summary).
+    pub notes: Vec<Located>,
     /// The file was skipped, with this reason.
     pub skipped: Option<String>,
     /// The file failed, with this reason (exit 2).
@@ -118,6 +120,7 @@ pub fn process(t: &Target, max_size: u64) -> Option<FileResult> {
     r.modules = manifest::quoted_modules(out.output.as_deref().unwrap_or(&text));
     r.rewrites = out.rewrites;
     r.findings = out.findings;
+    r.notes = out.notes;
     r.error = out.error;
     if out.output.is_some() {
         r.original = Some(text);
@@ -139,6 +142,7 @@ fn skipped(mut r: FileResult, why: String) -> FileResult {
             subject: r.display.clone(),
             message: format!("mentions Amplitude but was not analysed: {why}"),
             fixable: false,
+            note: None,
         },
     });
     r.skipped = Some(why);
@@ -181,6 +185,7 @@ fn run_apply(args: ApplyArgs) -> io::Result<u8> {
         if let (true, Some(lang), Some(new)) = (write_one(r, &args, &mut guard), r.lang, &r.output)
         {
             r.findings = engine::transform(lang, new).findings;
+            r.findings.append(&mut r.notes);
         }
     }
     let mut manifests = manifest_results(&results, &found, args.run.max_file_size);

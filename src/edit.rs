@@ -54,6 +54,15 @@ pub fn sort_and_split(edits: Vec<Edit>) -> (Vec<Edit>, Vec<Edit>) {
     (kept, rejected)
 }
 
+/// Where byte `at` of the source ends up after `edits` (sorted, non-overlapping): moved by
+/// every edit that ends at or before it.
+pub fn shifted(edits: &[Edit], at: usize) -> usize {
+    edits
+        .iter()
+        .filter(|e| e.range.end <= at)
+        .fold(at, |pos, e| pos + e.replacement.len() - e.range.len())
+}
+
 /// Applies sorted, non-overlapping edits to `source`. Ranges must lie on char boundaries
 /// (they come from tree-sitter node boundaries and line ends, which do).
 pub fn apply(source: &str, edits: &[Edit]) -> String {
@@ -124,6 +133,20 @@ mod tests {
         ]);
         assert_eq!(kept, vec![Edit::new(0..5, "a"), Edit::insert(5, "c")]);
         assert_eq!(rejected, vec![Edit::new(3..8, "b"), Edit::insert(5, "d")]);
+    }
+
+    #[test]
+    fn positions_shift_past_earlier_edits() {
+        let edits = [
+            Edit::delete(0..4),
+            Edit::new(6..7, "xyz"),
+            Edit::insert(9, "ab"),
+        ];
+        assert_eq!(shifted(&edits, 5), 1);
+        assert_eq!(shifted(&edits, 6), 2);
+        assert_eq!(shifted(&edits, 8), 6);
+        assert_eq!(shifted(&edits, 9), 9);
+        assert_eq!(shifted(&edits, 10), 10);
     }
 
     #[test]

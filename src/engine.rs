@@ -29,6 +29,8 @@ pub struct Outcome {
     /// Calls rewritten, with their 1-based line and column.
     pub rewrites: Vec<(Target, usize, usize)>,
     pub findings: Vec<Located>,
+    /// The rewrites that carry a caveat, positioned in `output`.
+    pub notes: Vec<Located>,
     /// Why the file could not be transformed, if it could not.
     pub error: Option<String>,
 }
@@ -72,7 +74,21 @@ pub fn transform(lang: Lang, source: &str) -> Outcome {
         verify(lang, &tree, &output)
     };
     match verdict {
-        Ok(()) => out.output = (output != source).then_some(output),
+        Ok(()) => {
+            let moved = LineIndex::new(&output);
+            out.notes = plan
+                .findings
+                .iter()
+                .filter(|f| f.fixable && f.note.is_some())
+                .map(|f| {
+                    let mut f = f.clone();
+                    let start = edit::shifted(&edits, f.range.start);
+                    f.range = start..start;
+                    moved.locate(&output, f)
+                })
+                .collect();
+            out.output = (output != source).then_some(output);
+        }
         Err(why) => {
             out.error = Some(format!("{why}; the file was left unchanged"));
             out.rewrites.clear();

@@ -4,6 +4,7 @@
 //! the `amp2mp` binary only parses the command line and calls [`app::run`].
 
 pub mod app;
+pub mod builders;
 pub mod cli;
 pub mod discover;
 pub mod edit;
@@ -11,6 +12,7 @@ pub mod engine;
 pub mod lang;
 pub mod manifest;
 pub mod mapping;
+pub mod options;
 pub mod plan;
 pub mod prefilter;
 pub mod queries;

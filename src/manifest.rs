@@ -738,6 +738,7 @@ fn decide(
                 subject: name.clone(),
                 message,
                 fixable: deleted,
+                note: None,
             });
         }
     }
@@ -1496,6 +1497,7 @@ mod tests {
                 subject: subject.into(),
                 message: String::new(),
                 fixable,
+                note: None,
             },
         };
         assert_eq!(

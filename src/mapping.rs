@@ -3,15 +3,28 @@
 //! the source of truth; each row names the reference row it follows. Argument-shape rules
 //! (arity, `null` user ids, option objects) live in `plan.rs`, which reads this table.
 
-/// A Mixpanel call amp2mp emits.
+/// A Mixpanel call amp2mp emits, by kind (the summary counts rewrites by kind).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Target {
     Init,
     Track,
+    TrackWithGroups,
     Identify,
     Reset,
     PeopleSet,
+    /// An Identify builder: one `people.<op>` call per operation kind.
+    People,
+    /// A group Identify: `get_group(type, name).<op>` calls.
+    GroupIdentify,
     SetGroup,
+    OptOut,
+    OptIn,
+    HasOptedOut,
+    GetProperty,
+    /// A revenue event: `track('Revenue', { price, quantity, … })`.
+    Revenue,
+    /// A call Mixpanel needs no counterpart for (`flush()`): deleted.
+    Removed,
 }
 
 impl Target {
@@ -20,10 +33,19 @@ impl Target {
         match self {
             Target::Init => "init",
             Target::Track => "track",
+            Target::TrackWithGroups => "track_with_groups",
             Target::Identify => "identify",
             Target::Reset => "reset",
             Target::PeopleSet => "people.set",
+            Target::People => "people.*",
+            Target::GroupIdentify => "get_group",
             Target::SetGroup => "set_group",
+            Target::OptOut => "opt_out_tracking",
+            Target::OptIn => "opt_in_tracking",
+            Target::HasOptedOut => "has_opted_out_tracking",
+            Target::GetProperty => "get_property",
+            Target::Revenue => "track (revenue)",
+            Target::Removed => "removed",
         }
     }
 }
@@ -38,8 +60,6 @@ pub enum Action {
     /// Left for a person, with the reason.
     Report(&'static str),
 }
-
-const NOT_YET: &str = "(not rewritten yet)";
 
 /// The table: Amplitude method name → action. Both SDKs share method names, so one table serves
 /// `amplitude-js` clients and `@amplitude/analytics-browser` functions alike.
@@ -56,26 +76,32 @@ pub const TABLE: &[(&str, Action)] = &[
     // §3 amplitude.getInstance() / createInstance()
     ("getInstance", Action::Client),
     ("createInstance", Action::Client),
-    // §3 rows that need builders or option mapping
-    ("identify", Action::Report("Identify builder: becomes one mixpanel.people.* call per operation (set, set_once, increment, append, union, unset, remove) (not rewritten yet)")),
-    ("groupIdentify", Action::Report("group Identify: becomes mixpanel.get_group(type, name).set(...) per operation (not rewritten yet)")),
-    ("logEventWithTimestamp", Action::Report("the timestamp becomes a `time` event property of mixpanel.track (not rewritten yet)")),
-    ("logEventWithGroups", Action::Report("becomes mixpanel.track_with_groups(event, props, groups) (not rewritten yet)")),
-    ("logRevenue", Action::Report("revenue becomes a mixpanel.track of the revenue event with price, quantity and product_id (not rewritten yet)")),
-    ("logRevenueV2", Action::Report("revenue becomes a mixpanel.track of the revenue event with price, quantity and product_id (not rewritten yet)")),
-    ("revenue", Action::Report("revenue becomes a mixpanel.track of the revenue event with price, quantity and product_id (not rewritten yet)")),
-    ("setOptOut", Action::Report("becomes mixpanel.opt_out_tracking({ delete_user: false }) or mixpanel.opt_in_tracking(); the default opt_out_tracking() deletes the profile (not rewritten yet)")),
-    ("getOptOut", Action::Report("becomes mixpanel.has_opted_out_tracking(), which is also true for Do-Not-Track browsers (not rewritten yet)")),
-    ("regenerateDeviceId", Action::Report("becomes mixpanel.reset(), which also clears the user id and super properties (not rewritten yet)")),
-    ("getUserId", Action::Report("becomes mixpanel.get_property('$user_id') (not rewritten yet)")),
-    ("getDeviceId", Action::Report("becomes mixpanel.get_property('$device_id') (not rewritten yet)")),
-    ("setVersionName", Action::Report("becomes mixpanel.register({ app_version }) (not rewritten yet)")),
-    ("setDomain", Action::Report("becomes mixpanel.set_config({ cookie_domain }) (not rewritten yet)")),
-    ("setTransport", Action::Report("'beacon' becomes mixpanel.set_config({ api_transport: 'sendBeacon' }); other transports have no equivalent (not rewritten yet)")),
-    ("setServerZone", Action::Report("becomes mixpanel.set_config({ api_host }) for the region (not rewritten yet)")),
-    ("setServerUrl", Action::Report("becomes mixpanel.set_config({ api_host }); the proxy must forward Mixpanel's routes (not rewritten yet)")),
-    ("setEventUploadThreshold", Action::Report("becomes mixpanel.set_config({ batch_size }) (not rewritten yet)")),
-    ("flush", Action::Report("Mixpanel has no public flush(): batches are sent on page hide; remove the call")),
+    // §3 Identify and group Identify builders
+    ("identify", Action::Rewrite(Target::People)),
+    ("groupIdentify", Action::Rewrite(Target::GroupIdentify)),
+    // §3 events with a timestamp or groups
+    ("logEventWithTimestamp", Action::Rewrite(Target::Track)),
+    ("logEventWithGroups", Action::Rewrite(Target::TrackWithGroups)),
+    // §3 revenue
+    ("logRevenue", Action::Rewrite(Target::Revenue)),
+    ("logRevenueV2", Action::Rewrite(Target::Revenue)),
+    ("revenue", Action::Rewrite(Target::Revenue)),
+    // §3 consent and identity
+    ("setOptOut", Action::Rewrite(Target::OptOut)),
+    ("getOptOut", Action::Rewrite(Target::HasOptedOut)),
+    ("regenerateDeviceId", Action::Rewrite(Target::Reset)),
+    ("getUserId", Action::Rewrite(Target::GetProperty)),
+    ("getDeviceId", Action::Rewrite(Target::GetProperty)),
+    // §3 flush: Mixpanel sends batches on page hide by itself
+    ("flush", Action::Rewrite(Target::Removed)),
+    // §3 config-ish calls: Mixpanel has them as set_config/register, left for a person
+    ("setVersionName", Action::Report("becomes mixpanel.register({ app_version: v }) if you want the version on every event: migrate by hand")),
+    ("setDomain", Action::Report("becomes mixpanel.set_config({ cookie_domain: d }): migrate by hand")),
+    ("setTransport", Action::Report("'beacon' becomes mixpanel.set_config({ api_transport: 'sendBeacon' }); other transports have no equivalent: migrate by hand")),
+    ("setServerZone", Action::Report("becomes mixpanel.set_config({ api_host: 'https://api-eu.mixpanel.com' }) for the EU: migrate by hand")),
+    ("setServerUrl", Action::Report("becomes mixpanel.set_config({ api_host: url }); the proxy must forward Mixpanel's routes: migrate by hand")),
+    ("setEventUploadThreshold", Action::Report("becomes mixpanel.set_config({ batch_size: n }): migrate by hand")),
+    // §3 rows with no Mixpanel counterpart
     ("setDeviceId", Action::Report("Mixpanel has no public API to set the device id")),
     ("clearUserProperties", Action::Report("no Mixpanel equivalent: people.delete_user() deletes the whole profile; unset the known keys instead")),
     ("setSessionId", Action::Report("Mixpanel computes sessions server-side: no equivalent")),
@@ -85,15 +111,16 @@ pub const TABLE: &[(&str, Action)] = &[
     ("isNewSession", Action::Report("Mixpanel computes sessions server-side: no equivalent")),
     ("onNewSessionStart", Action::Report("Mixpanel computes sessions server-side: no equivalent")),
     ("setMinTimeBetweenSessionsMillis", Action::Report("Mixpanel computes sessions server-side: no equivalent")),
-    ("add", Action::Report("Amplitude plugins have no Mixpanel equivalent (hooks.before_track can replace simple enrichment)")),
-    ("remove", Action::Report("Amplitude plugins have no Mixpanel equivalent")),
+    ("add", Action::Report("Amplitude plugins have no Mixpanel equivalent (hooks.before_track can replace simple enrichment): migrate by hand")),
+    ("remove", Action::Report("Amplitude plugins have no Mixpanel equivalent: migrate by hand")),
     ("setIdentity", Action::Report("no Mixpanel equivalent")),
     ("getIdentity", Action::Report("no Mixpanel equivalent")),
     ("setLibrary", Action::Report("no Mixpanel equivalent")),
     ("setUseDynamicConfig", Action::Report("no Mixpanel equivalent")),
-    ("enableTracking", Action::Report("deferred initialisation: use opt_out_tracking_by_default and mixpanel.opt_in_tracking() (not rewritten yet)")),
-    ("onInit", Action::Report("use the `loaded` callback of mixpanel.init (not rewritten yet)")),
-    ("clearStorage", Action::Report("no direct equivalent: mixpanel.reset() clears Mixpanel's persistence")),
+    ("enableTracking", Action::Report("deferred initialisation: use opt_out_tracking_by_default in mixpanel.init and call mixpanel.opt_in_tracking() here: migrate by hand")),
+    ("onInit", Action::Report("use the `loaded` option of mixpanel.init: migrate by hand")),
+    ("clearStorage", Action::Report("no direct equivalent: mixpanel.reset() clears Mixpanel's persistence and the user")),
+    ("initAll", Action::Report("@amplitude/unified initAll: becomes mixpanel.init(token, config); session replay and experiment settings are not compatible: migrate by hand")),
 ];
 
 /// The action for `method`; methods the table does not list are reported.
@@ -106,11 +133,6 @@ pub fn action(method: &str) -> Action {
 
 /// The reason given for a method the table does not know.
 pub const UNKNOWN: &str = "no Mixpanel mapping known for this Amplitude method";
-
-/// Suffix shared by reasons that a later version of amp2mp will rewrite.
-pub fn not_yet() -> &'static str {
-    NOT_YET
-}
 
 #[cfg(test)]
 mod tests {
@@ -162,6 +184,37 @@ mod tests {
     }
 
     #[test]
+    fn builder_rows() {
+        assert_eq!(rewrite("identify"), Some(Target::People));
+        assert_eq!(rewrite("groupIdentify"), Some(Target::GroupIdentify));
+        assert_eq!(Target::GroupIdentify.method(), "get_group");
+    }
+
+    #[test]
+    fn event_rows() {
+        assert_eq!(rewrite("logEventWithTimestamp"), Some(Target::Track));
+        assert_eq!(rewrite("logEventWithGroups"), Some(Target::TrackWithGroups));
+        assert_eq!(Target::TrackWithGroups.method(), "track_with_groups");
+    }
+
+    #[test]
+    fn revenue_rows() {
+        for m in ["logRevenue", "logRevenueV2", "revenue"] {
+            assert_eq!(rewrite(m), Some(Target::Revenue), "{m}");
+        }
+    }
+
+    #[test]
+    fn consent_and_identity_rows() {
+        assert_eq!(rewrite("setOptOut"), Some(Target::OptOut));
+        assert_eq!(rewrite("getOptOut"), Some(Target::HasOptedOut));
+        assert_eq!(rewrite("regenerateDeviceId"), Some(Target::Reset));
+        assert_eq!(rewrite("getUserId"), Some(Target::GetProperty));
+        assert_eq!(rewrite("getDeviceId"), Some(Target::GetProperty));
+        assert_eq!(rewrite("flush"), Some(Target::Removed));
+    }
+
+    #[test]
     fn client_producers_are_followed() {
         assert_eq!(action("getInstance"), Action::Client);
         assert_eq!(action("createInstance"), Action::Client);
@@ -177,7 +230,6 @@ mod tests {
             }
         }
         assert_eq!(action("somethingElse"), Action::Report(UNKNOWN));
-        assert!(matches!(action("flush"), Action::Report(r) if r.contains("no public flush")));
-        assert!(matches!(action("identify"), Action::Report(r) if r.ends_with(not_yet())));
+        assert!(matches!(action("setDeviceId"), Action::Report(r) if r.contains("device id")));
     }
 }

@@ -9,18 +9,27 @@ use crate::resolve::{
     unwrap, Call, Client, Family, Import, Imported, Instance, Origin, Resolution, Root,
     MIXPANEL_BROWSER,
 };
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::ops::Range;
 use tree_sitter::Node;
+
+mod calls;
+mod types;
+
+use calls::Done;
 
 /// Stable rule ids, shared by `check`'s formats.
 pub mod rule {
     pub const IMPORT: &str = "amplitude-import";
     pub const CALL: &str = "amplitude-call";
+    pub const TYPE: &str = "amplitude-type";
     pub const UNANALYZED: &str = "unanalyzed-file";
     /// A package.json dependency on an Amplitude package.
     pub const DEPENDENCY: &str = "amplitude-dependency";
 }
+
+/// Why Ampli call sites are left alone.
+const AMPLI: &str = "Ampli is generated from Amplitude's tracking plan: port the generated file's internals (load → mixpanel.init, track → mixpanel.track(event.event_type, event.event_properties), identify → mixpanel.identify + people.set) or migrate its call sites by hand";
 
 /// One Amplitude use: rewritten by `apply` (`fixable`) or left for a person.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,6 +40,8 @@ pub struct Finding {
     pub subject: String,
     pub message: String,
     pub fixable: bool,
+    /// For a rewrite whose behaviour differs in a way a person should know: the caveat.
+    pub note: Option<String>,
 }
 
 /// One call rewritten, for the summary's counts.
@@ -53,6 +64,7 @@ pub fn plan(res: &Resolution) -> Plan {
     let mut p = Planner::new(res);
     p.calls();
     p.stored_clients();
+    p.types();
     p.imports();
     p.leftover_uses();
     p.finish()
@@ -65,6 +77,8 @@ struct Planner<'r, 't> {
     mp: String,
     /// `mixpanel` names something in the file that is not Mixpanel.
     mp_taken: bool,
+    /// The quote character for strings amp2mp writes: the first Amplitude import's.
+    quote: char,
     newline: &'static str,
     edits: Vec<Edit>,
     rewrites: Vec<Rewritten>,
@@ -79,6 +93,8 @@ struct Planner<'r, 't> {
     left_calls: Vec<Range<usize>>,
     /// A rewrite from an import needs the Mixpanel import.
     needs_import: bool,
+    /// Mixpanel types that rewritten TypeScript types use (`Mixpanel`, `Config`, `Dict`).
+    type_names: BTreeSet<&'static str>,
 }
 
 impl<'r, 't> Planner<'r, 't> {
@@ -95,6 +111,11 @@ impl<'r, 't> Planner<'r, 't> {
             src: res.source,
             mp: existing.unwrap_or_else(|| "mixpanel".to_string()),
             mp_taken,
+            quote: res
+                .imports
+                .iter()
+                .find(|i| Family::of_package(&i.source).is_some())
+                .map_or('\'', |i| i.quote),
             newline: if res.source.contains("\r\n") {
                 "\r\n"
             } else {
@@ -108,6 +129,7 @@ impl<'r, 't> Planner<'r, 't> {
             reported: HashSet::new(),
             left_calls: Vec::new(),
             needs_import: false,
+            type_names: BTreeSet::new(),
         }
     }
 
@@ -149,54 +171,57 @@ impl<'r, 't> Planner<'r, 't> {
             let Some((client, method)) = self.classify(call) else {
                 continue;
             };
-            let action = mapping::action(&method);
-            if action == Action::Client {
-                continue;
-            }
-            let outcome = match action {
+            let outcome = match mapping::action(&method) {
+                Action::Client => continue,
+                _ if client.family == Family::Other => Err(
+                    "this Amplitude package has no Mixpanel counterpart: migrate by hand".into(),
+                ),
+                _ if client.family == Family::Ampli => Err(
+                    "generated from Amplitude's tracking plan: port the Ampli wrapper (see its import) or migrate by hand".into(),
+                ),
                 Action::Report(reason) => Err(reason.to_string()),
                 _ if self.in_error(call.node) || statement_has_error(call.node) => {
                     Err("inside a syntax error: fix the syntax, then run amp2mp again".into())
                 }
                 Action::Rewrite(target) => self.rewrite(call, &client, &method, target),
-                Action::Client => continue,
             };
             match outcome {
-                Ok((target, edits)) => {
-                    let clash = edits
-                        .iter()
-                        .any(|e| self.edits.iter().any(|k| k.overlaps(e)));
-                    if clash {
-                        self.leftover(
-                            call,
-                            &method,
-                            &client,
-                            "overlaps another rewrite: run amp2mp again after this one".into(),
-                        );
-                        continue;
-                    }
-                    self.edits.extend(edits);
-                    self.consumed.insert(client.root_ref);
-                    self.consumed.extend(client.producers.iter().copied());
-                    if client.origin == Origin::Import {
-                        self.needs_import = true;
-                    }
-                    self.rewrites.push(Rewritten {
-                        target,
-                        at: call.node.start_byte(),
-                    });
-                    let to = format!("{}.{}", self.receiver_base(&client), target.method());
-                    self.findings.push(Finding {
-                        range: call.node.byte_range(),
-                        rule: rule::CALL,
-                        subject: method.clone(),
-                        message: format!("Amplitude `{method}`: becomes `{to}`"),
-                        fixable: true,
-                    });
-                }
+                Ok(done) => self.accept(call, &client, &method, done),
                 Err(reason) => self.leftover(call, &method, &client, reason),
             }
         }
+    }
+
+    /// Takes a planned rewrite, unless its edits overlap one already taken.
+    fn accept(&mut self, call: &Call<'t>, client: &Client, method: &str, done: Done) {
+        let clash = done
+            .edits
+            .iter()
+            .any(|e| self.edits.iter().any(|k| k.overlaps(e)));
+        if clash {
+            let reason = "overlaps another rewrite: run amp2mp again after this one".into();
+            self.leftover(call, method, client, reason);
+            return;
+        }
+        self.edits.extend(done.edits);
+        self.deleted.extend(done.gone);
+        self.consumed.insert(client.root_ref);
+        self.consumed.extend(client.producers.iter().copied());
+        if client.origin == Origin::Import {
+            self.needs_import = true;
+        }
+        self.rewrites.push(Rewritten {
+            target: done.target,
+            at: call.node.start_byte(),
+        });
+        self.findings.push(Finding {
+            range: call.node.byte_range(),
+            rule: rule::CALL,
+            subject: method.to_string(),
+            message: format!("Amplitude `{method}`: {}", done.to),
+            fixable: true,
+            note: (!done.notes.is_empty()).then(|| done.notes.join("; ")),
+        });
     }
 
     fn leftover(&mut self, call: &Call<'t>, method: &str, client: &Client, reason: String) {
@@ -207,178 +232,10 @@ impl<'r, 't> Planner<'r, 't> {
             range: call.node.byte_range(),
             rule: rule::CALL,
             subject: method.to_string(),
-            message: format!("Amplitude `{method}`: {reason}"),
+            message: format!("{} `{method}`: {reason}", client.family.sdk_name()),
             fixable: false,
+            note: None,
         });
-    }
-
-    /// The edits for one rewritable call, or why it is left alone.
-    fn rewrite(
-        &self,
-        call: &Call<'t>,
-        client: &Client,
-        method: &str,
-        target: Target,
-    ) -> Result<(Target, Vec<Edit>), String> {
-        if !client.family.is_rewritten() {
-            return Err(match client.family {
-                Family::Server => {
-                    "server-side SDK: migrating to the `mixpanel` Node package is not supported yet"
-                        .into()
-                }
-                Family::Mobile => {
-                    "React Native SDK: migrating to `mixpanel-react-native` is not supported yet"
-                        .into()
-                }
-                _ => "this Amplitude package has no Mixpanel counterpart: migrate by hand".into(),
-            });
-        }
-        if let Some(Root::Stored(key)) = Some(&client.root) {
-            if self.res.stored.get(key).is_some_and(|s| s.ambiguous) {
-                return Err(
-                    "the variable holds an Amplitude client and something else: migrate by hand"
-                        .into(),
-                );
-            }
-        }
-        if client.instance == Instance::Unknown {
-            return Err(
-                "getInstance() with a name that is not a string literal: migrate by hand".into(),
-            );
-        }
-        if client.origin != Origin::Window {
-            if self.mp_taken && client.origin == Origin::Import {
-                return Err("`mixpanel` already names something else in this file: rename it, then run amp2mp again".into());
-            }
-            if self.mixpanel_shadowed(call.node) {
-                return Err("a local `mixpanel` shadows the Mixpanel object here: rename it, then run amp2mp again".into());
-            }
-        }
-        let args = arguments(call.args);
-        if args.iter().any(|a| a.kind() == "spread_element") {
-            return Err("spread arguments: check the argument list by hand".into());
-        }
-        let sep = if self.text(call.callee).contains("?.") {
-            "?."
-        } else {
-            "."
-        };
-        let recv = self.receiver_text(client);
-        let callee = |m: &str| Edit::new(call.callee.byte_range(), format!("{recv}{sep}{m}"));
-        match target {
-            Target::Track => match args.as_slice() {
-                [] => Err(format!("`{method}` without an event name")),
-                [first, ..] if unwrap(*first).kind() == "object" => Err("event object: unpack event_type and event_properties into mixpanel.track(name, props) (not rewritten yet)".into()),
-                [_] | [_, _] => Ok((target, vec![callee("track")])),
-                _ => Err("the third argument (callback or event options) means something else in mixpanel.track (not rewritten yet)".into()),
-            },
-            Target::Identify => match args.as_slice() {
-                [id] if self.is_nullish(*id) => Ok((
-                    Target::Reset,
-                    vec![Edit::new(call.node.byte_range(), format!("{recv}{sep}reset()"))],
-                )),
-                [_] => Ok((target, vec![callee("identify")])),
-                [] => Err("setUserId() without an id: use mixpanel.reset() to log out".into()),
-                _ => Err("the startNewSession argument has no Mixpanel equivalent: migrate by hand".into()),
-            },
-            Target::Reset => match args.as_slice() {
-                [] => Ok((target, vec![Edit::new(call.node.byte_range(), format!("{recv}{sep}reset()"))])),
-                _ => Err("reset() with arguments: migrate by hand".into()),
-            },
-            Target::PeopleSet => match args.as_slice() {
-                [_] => Ok((target, vec![callee("people.set")])),
-                _ => Err(format!("`{method}` expects one properties object")),
-            },
-            Target::SetGroup => match args.as_slice() {
-                [_, _] => Ok((target, vec![callee("set_group")])),
-                [_, _, _] => Err("event options (third argument) have no Mixpanel equivalent (not rewritten yet)".into()),
-                _ => Err("setGroup expects a group type and a group name".into()),
-            },
-            Target::Init => self.init(call, client, &args, sep),
-        }
-    }
-
-    /// `init(key[, userId][, options])` → `mixpanel.init(key[, {}][, 'name'])` plus an
-    /// `identify(userId)` statement after it.
-    fn init(
-        &self,
-        call: &Call<'t>,
-        client: &Client,
-        args: &[Node<'t>],
-        sep: &str,
-    ) -> Result<(Target, Vec<Edit>), String> {
-        let (key, user, options) = match args {
-            [] => return Err("init() without an API key".into()),
-            [key] => (*key, None, None),
-            [key, second] if unwrap(*second).kind() == "object" => (*key, None, Some(*second)),
-            [key, second] => (*key, Some(*second), None),
-            [key, second, third] => (*key, Some(*second), Some(*third)),
-            _ => return Err("the init callback (fourth argument) becomes Mixpanel's `loaded` option (not rewritten yet)".into()),
-        };
-        let user = user.filter(|u| !self.is_nullish(*u));
-        let options = options.filter(|o| !self.is_nullish(*o));
-        if let Some(o) = options {
-            let o = unwrap(o);
-            if o.kind() != "object" {
-                return Err(
-                    "init options given as an expression: map them to Mixpanel's config by hand"
-                        .into(),
-                );
-            }
-            if !arguments(o).is_empty() {
-                return Err("init options are mapped to Mixpanel's config by a later version (not rewritten yet)".into());
-            }
-        }
-        let statement = call
-            .node
-            .parent()
-            .filter(|p| p.kind() == "expression_statement");
-        if user.is_some() && statement.is_none() {
-            return Err("init with a user id inside an expression: move mixpanel.identify(userId) after it by hand".into());
-        }
-        let base = self.receiver_base(client);
-        let mut edits = Vec::new();
-        let named = match &client.instance {
-            Instance::Named(name, quote) => Some(format!("{quote}{name}{quote}")),
-            _ => None,
-        };
-        if named.is_none() && args.len() == 1 {
-            edits.push(Edit::new(
-                call.callee.byte_range(),
-                format!("{base}{sep}init"),
-            ));
-        } else {
-            let mut text = format!("{base}{sep}init({}", self.text(key));
-            match (options, &named) {
-                (Some(o), _) => text += &format!(", {}", self.text(o)),
-                (None, Some(_)) => text += ", {}",
-                (None, None) => {}
-            }
-            if let Some(n) = &named {
-                text += &format!(", {n}");
-            }
-            text.push(')');
-            edits.push(Edit::new(call.node.byte_range(), text));
-        }
-        if let (Some(user), Some(stmt)) = (user, statement) {
-            let recv = self.receiver_text(client);
-            let semi = if self.text(stmt).ends_with(';') {
-                ";"
-            } else {
-                ""
-            };
-            let at = line_end_after(self.src, stmt.end_byte());
-            let indent = line_indent(self.src, stmt.start_byte());
-            edits.push(Edit::insert(
-                at,
-                format!(
-                    "{}{indent}{recv}{sep}identify({}){semi}",
-                    self.newline,
-                    self.text(user)
-                ),
-            ));
-        }
-        Ok((Target::Init, edits))
     }
 
     /// Whether the node sits in, or contains, a syntax error.
@@ -465,7 +322,7 @@ impl<'r, 't> Planner<'r, 't> {
             .iter()
             .filter(|i| Family::of_package(&i.source).is_some())
             .collect();
-        let mut placed = self.res.mixpanel_import().is_some() || !self.needs_import;
+        let mut placed = self.new_import_lines(None).is_none();
         let mut first_kept: Option<&Import> = None;
         for import in imports {
             let family = Family::of_package(&import.source).unwrap_or(Family::Other);
@@ -479,8 +336,7 @@ impl<'r, 't> Planner<'r, 't> {
             let mut removed = false;
             if all_free {
                 if let Some(stmt) = import.statement.clone() {
-                    if !placed {
-                        let text = self.mixpanel_import_text(import);
+                    if let Some(text) = self.new_import_lines(Some(import)).filter(|_| !placed) {
                         self.edits.push(Edit::new(stmt.clone(), text));
                         placed = true;
                     } else {
@@ -511,8 +367,9 @@ impl<'r, 't> Planner<'r, 't> {
                 .push(self.import_finding(import, family, removed));
         }
         if !placed {
-            if let Some(import) = first_kept {
-                let text = self.mixpanel_import_text(import);
+            if let Some((import, text)) =
+                first_kept.and_then(|i| Some((i, self.new_import_lines(Some(i))?)))
+            {
                 let at = line_end_after(self.src, import.range.end);
                 let indent = line_indent(self.src, import.range.start);
                 self.edits
@@ -531,7 +388,9 @@ impl<'r, 't> Planner<'r, 't> {
             match family {
                 Family::Server => format!("import of `{}`: server-side SDK, migrate to the `mixpanel` package (not rewritten yet)", import.source),
                 Family::Mobile => format!("import of `{}`: migrate to `mixpanel-react-native` (not rewritten yet)", import.source),
+                Family::Other if import.source.contains("react-amplitude") => format!("import of `{}`: React components (AmplitudeProvider, LogOnMount, …) have no Mixpanel counterpart: replace them with mixpanel calls by hand", import.source),
                 Family::Other => format!("import of `{}`: no Mixpanel counterpart, migrate by hand", import.source),
+                Family::Ampli => format!("import of the Ampli wrapper `{}`: {AMPLI}", import.source),
                 _ if import.bindings.is_empty() => format!("side-effect import of `{}`: remove it once the snippet is replaced", import.source),
                 _ => format!("import of `{}` is still used: remove it once its uses are migrated", import.source),
             }
@@ -542,6 +401,7 @@ impl<'r, 't> Planner<'r, 't> {
             subject: import.source.clone(),
             message,
             fixable: removed,
+            note: None,
         }
     }
 
@@ -551,6 +411,31 @@ impl<'r, 't> Planner<'r, 't> {
             self.is_gone(r.node_id, &(r.start..r.end))
                 || self.res.scopes.resolve(&r.name, r.scope).as_ref() != Some(b)
         })
+    }
+
+    /// The Mixpanel import lines this file needs, in the style of `like` (an import they
+    /// replace or follow): the default import when a rewrite needs it and the file has none,
+    /// and `import type { … }` for rewritten TypeScript types. `None` when none is needed.
+    fn new_import_lines(&self, like: Option<&Import>) -> Option<String> {
+        let q = like.map_or(self.quote, |l| l.quote);
+        let semi = like.is_none_or(|l| l.semicolon);
+        let mut lines = Vec::new();
+        if self.needs_import && self.res.mixpanel_import().is_none() {
+            lines.push(like.map_or_else(String::new, |l| self.mixpanel_import_text(l)));
+        }
+        if !self.type_names.is_empty() {
+            let names: Vec<&str> = self.type_names.iter().copied().collect();
+            lines.push(format!(
+                "import type {{ {} }} from {q}{MIXPANEL_BROWSER}{q}{}",
+                names.join(", "),
+                if semi { ";" } else { "" }
+            ));
+        }
+        if lines.is_empty() {
+            return None;
+        }
+        let indent = like.map_or("", |l| line_indent(self.src, l.range.start));
+        Some(lines.join(&format!("{}{indent}", self.newline)))
     }
 
     fn mixpanel_import_text(&self, like: &Import) -> String {
@@ -609,6 +494,7 @@ impl<'r, 't> Planner<'r, 't> {
                 subject: self.text(call.name).to_string(),
                 message,
                 fixable: false,
+                note: None,
             });
         }
         for r in &self.res.scopes.references {
@@ -632,16 +518,38 @@ impl<'r, 't> Planner<'r, 't> {
             if !is_amplitude {
                 continue;
             }
-            let subject = member_text(self.src, range.clone());
-            found.push(Finding {
-                range,
-                rule: rule::CALL,
-                message: format!(
-                    "Amplitude `{subject}` used outside a call amp2mp rewrites: migrate by hand"
-                ),
-                subject,
-                fixable: false,
-            });
+            let as_type = self
+                .res
+                .root
+                .descendant_for_byte_range(r.start, r.end)
+                .and_then(types::type_around);
+            let finding = match as_type {
+                Some(ty) => {
+                    let subject = self.src[ty.byte_range()].to_string();
+                    Finding {
+                        range: ty.byte_range(),
+                        rule: rule::TYPE,
+                        message: format!("Amplitude type `{subject}` has no direct Mixpanel counterpart (mixpanel-browser exports Mixpanel, Config, Dict, People, Group): migrate by hand"),
+                        subject,
+                        fixable: false,
+                        note: None,
+                    }
+                }
+                None => {
+                    let subject = member_text(self.src, range.clone());
+                    Finding {
+                        range,
+                        rule: rule::CALL,
+                        message: format!(
+                            "Amplitude `{subject}` used outside a call amp2mp rewrites: migrate by hand"
+                        ),
+                        subject,
+                        fixable: false,
+                        note: None,
+                    }
+                }
+            };
+            found.push(finding);
         }
         self.findings.extend(found);
     }
@@ -657,14 +565,6 @@ impl<'r, 't> Planner<'r, 't> {
             findings: self.findings,
         }
     }
-}
-
-/// The argument (or property) nodes of an `arguments` (or `object`) node, comments skipped.
-fn arguments(args: Node) -> Vec<Node> {
-    let mut c = args.walk();
-    args.named_children(&mut c)
-        .filter(|n| !n.is_extra())
-        .collect()
 }
 
 /// Whether the statement holding `node` contains a syntax error.

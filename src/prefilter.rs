@@ -8,14 +8,34 @@ use memchr::memmem;
 use std::sync::OnceLock;
 
 const NEEDLE: &[u8] = b"amplitude";
+/// The generated Ampli wrapper's import path ends in `/ampli`.
+const AMPLI: &[u8] = b"/ampli";
 
 fn finder() -> &'static memmem::Finder<'static> {
     static FINDER: OnceLock<memmem::Finder<'static>> = OnceLock::new();
     FINDER.get_or_init(|| memmem::Finder::new(NEEDLE))
 }
 
+fn ampli_finder() -> &'static memmem::Finder<'static> {
+    static FINDER: OnceLock<memmem::Finder<'static>> = OnceLock::new();
+    FINDER.get_or_init(|| memmem::Finder::new(AMPLI))
+}
+
 /// Whether `bytes` may contain Amplitude use.
 pub fn may_contain(bytes: &[u8]) -> bool {
+    amplitude_word(bytes) || ampli_import(bytes)
+}
+
+/// An import path ending in `/ampli` (or `/ampli/index`), closed by a quote.
+fn ampli_import(bytes: &[u8]) -> bool {
+    ampli_finder().find_iter(bytes).any(|at| {
+        let after = &bytes[at + AMPLI.len()..];
+        let after = after.strip_prefix(b"/index").unwrap_or(after);
+        matches!(after.first(), Some(b'\'' | b'"' | b'`' | b'.'))
+    })
+}
+
+fn amplitude_word(bytes: &[u8]) -> bool {
     finder().find_iter(bytes).any(|at| {
         let after = &bytes[at + NEEDLE.len()..];
         after.starts_with(b".")
@@ -67,6 +87,9 @@ mod tests {
             b"const attrs = 'alphabetic|amplitude|arabicForm';"
         ));
         assert!(!may_contain(b"// the amplitude of the wave"));
+        assert!(may_contain(b"import { ampli } from './ampli';"));
+        assert!(may_contain(b"import { ampli } from \"../ampli/index\";"));
+        assert!(!may_contain(b"import { amplify } from './amplify';"));
     }
 
     #[test]

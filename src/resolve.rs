@@ -21,8 +21,10 @@ pub enum Family {
     Server,
     /// `@amplitude/analytics-react-native`, `@amplitude/react-native`.
     Mobile,
-    /// Other Amplitude packages (types, plugins, React components, Ampli).
+    /// Other Amplitude packages (types, plugins, React components).
     Other,
+    /// Ampli, the typed wrapper `ampli pull` generates into the project (`./ampli`).
+    Ampli,
 }
 
 impl Family {
@@ -36,14 +38,35 @@ impl Family {
             "@amplitude/analytics-node" | "@amplitude/node" => Family::Server,
             "@amplitude/analytics-react-native" | "@amplitude/react-native" => Family::Mobile,
             s if s.starts_with("@amplitude/") || s == "react-amplitude" => Family::Other,
+            s if is_ampli_path(s) => Family::Ampli,
             _ => return None,
         })
+    }
+
+    /// What findings call the SDK: `Ampli` for the generated wrapper, else `Amplitude`.
+    pub fn sdk_name(self) -> &'static str {
+        match self {
+            Family::Ampli => "Ampli",
+            _ => "Amplitude",
+        }
     }
 
     /// Whether amp2mp rewrites calls of this family (the browser SDKs, to `mixpanel-browser`).
     pub fn is_rewritten(self) -> bool {
         matches!(self, Family::Legacy | Family::Browser)
     }
+}
+
+/// Whether an import path names the generated Ampli wrapper: `./ampli`, `../ampli/index`,
+/// `@/ampli` (a path whose last directory or file is `ampli`).
+fn is_ampli_path(source: &str) -> bool {
+    let path = source.strip_suffix("/index").unwrap_or(source);
+    let path = path
+        .strip_suffix(".js")
+        .or_else(|| path.strip_suffix(".ts"))
+        .unwrap_or(path);
+    path.rsplit_once('/')
+        .is_some_and(|(_, last)| last == "ampli")
 }
 
 /// The module Mixpanel's browser SDK is imported from.
@@ -183,6 +206,8 @@ pub struct Resolution<'t> {
     pub stored: HashMap<StoreKey, StoredClient>,
     /// Ranges of the tree's ERROR nodes.
     pub error_ranges: Vec<Range<usize>>,
+    /// The tree's root, for finding the node of a reference.
+    pub root: Node<'t>,
     /// Bindings of the Amplitude imports, with what they import and their family.
     import_bindings: HashMap<Binding, (Family, Imported)>,
     calls_by_node: HashMap<usize, usize>,
@@ -255,6 +280,7 @@ impl<'t> Resolution<'t> {
             calls,
             stored: HashMap::new(),
             error_ranges: error_ranges(tree),
+            root,
             import_bindings,
             calls_by_node,
             news,
@@ -472,7 +498,14 @@ impl<'t> Resolution<'t> {
                 }
                 match self.scopes.resolve_node(expr, self.source) {
                     Some(b) => {
-                        if let Some((family, Imported::Module)) = self.import_binding(&b) {
+                        let module = match self.import_binding(&b) {
+                            Some((family, Imported::Module)) => Some(family),
+                            Some((Family::Ampli, Imported::Named(n))) if n == "ampli" => {
+                                Some(&Family::Ampli)
+                            }
+                            _ => None,
+                        };
+                        if let Some(family) = module {
                             return Some(Client {
                                 origin: Origin::Import,
                                 family: *family,

@@ -285,7 +285,7 @@ fn diff_changes_nothing() {
     let dir = tmp.path();
     put(dir, "a.js", SIMPLE);
     put(dir, "src/crlf.ts", SIMPLE.replace('\n', "\r\n"));
-    put(dir, "src/left.js", "import amplitude from 'amplitude-js';\namplitude.getInstance().logEvent('A');\namplitude.getInstance().flush();\n");
+    put(dir, "src/left.js", "import amplitude from 'amplitude-js';\namplitude.getInstance().logEvent('A');\namplitude.getInstance().setSessionId(0);\n");
     put(dir, "src/latin1.js", b"import amplitude from 'amplitude-js';\n// caf\xe9\namplitude.getInstance().logEvent('A');\n");
     put(dir, "plain.js", "export default 1;\n");
     let before = snapshot(dir);
@@ -357,7 +357,7 @@ fn varied_tree(dir: &Path) {
         "'use strict';\n\
          const amplitude = require('amplitude-js');\n\
          amplitude.getInstance().logEvent('Server Started', { pid: process.pid });\n\
-         amplitude.getInstance().flush();\n\
+         amplitude.getInstance().setSessionId(0);\n\
          module.exports = {};\n",
     );
     put(dir, "web/plain.js", "export const plain = true;\n");
@@ -453,7 +453,7 @@ fn forty_files(dir: &Path) {
         );
         let body: Vec<u8> = match i % 6 {
             0 => format!("import amplitude from 'amplitude-js';\namplitude.getInstance().logEvent('E{i}', {{ i: {i} }});\namplitude.getInstance().setUserId('u{i}');\n").into_bytes(),
-            1 => format!("import amplitude from 'amplitude-js';\namplitude.getInstance().logEvent('E{i}');\namplitude.getInstance().flush();\n").into_bytes(),
+            1 => format!("import amplitude from 'amplitude-js';\namplitude.getInstance().logEvent('E{i}');\namplitude.getInstance().setSessionId(0);\n").into_bytes(),
             2 => format!("export const n{i} = {i};\n").into_bytes(),
             3 => format!("import amplitude from 'amplitude-js';\n// caf\u{e9} {i}\namplitude.getInstance().init('K', null, {{ includeUtm: true }});\namplitude.getInstance().setGroup('g', '{i}');\n").into_bytes(),
             4 => {
@@ -697,7 +697,7 @@ fn crlf_and_bom_round_trip_through_apply() {
         "crlf_left.ts",
         "import amplitude from 'amplitude-js';\r\n\
          amplitude.getInstance().setUserId(id);\r\n\
-         amplitude.getInstance().flush();\r\n",
+         amplitude.getInstance().setSessionId(0);\r\n",
     );
     put(dir, "bom.js", format!("\u{feff}{SIMPLE}"));
     put(
@@ -720,7 +720,7 @@ fn crlf_and_bom_round_trip_through_apply() {
         out.stderr,
         "amp2mp: left for a person (2):\n\
          \x20 crlf_left.ts:1:1: import of `amplitude-js` is still used: remove it once its uses are migrated\n\
-         \x20 crlf_left.ts:4:1: Amplitude `flush`: Mixpanel has no public flush(): batches are sent on page hide; remove the call\n\
+         \x20 crlf_left.ts:4:1: Amplitude `setSessionId`: Mixpanel computes sessions server-side: no equivalent\n\
          amp2mp: 5 files changed, 5 calls rewritten (identify 1, people.set 1, set_group 1, track 2); 2 uses left for a person\n"
     );
     assert_eq!(
@@ -732,7 +732,7 @@ fn crlf_and_bom_round_trip_through_apply() {
         b"import amplitude from 'amplitude-js';\r\n\
           import mixpanel from 'mixpanel-browser';\r\n\
           mixpanel.identify(id);\r\n\
-          amplitude.getInstance().flush();\r\n"
+          amplitude.getInstance().setSessionId(0);\r\n"
     );
     assert_eq!(
         get(dir, "bom.js"),
@@ -849,7 +849,7 @@ fn check_json_lists_exact_findings() {
          export function go(id: string) {\n\
          \x20 amplitude.getInstance().setUserId(id);\n\
          \x20 amplitude.getInstance().logEvent('Go', {\n    id,\n  });\n\
-         \x20 amplitude.getInstance().flush();\n\
+         \x20 amplitude.getInstance().setSessionId(0);\n\
          }\n",
     );
     put(dir, "src/plain.ts", "export const p = 1;\n");
@@ -880,9 +880,9 @@ fn check_json_lists_exact_findings() {
                 "fixable": true
             },
             {
-                "path": "src/t.ts", "line": 8, "column": 3, "end_line": 8, "end_column": 34,
+                "path": "src/t.ts", "line": 8, "column": 3, "end_line": 8, "end_column": 42,
                 "rule": "amplitude-call",
-                "message": "Amplitude `flush`: Mixpanel has no public flush(): batches are sent on page hide; remove the call",
+                "message": "Amplitude `setSessionId`: Mixpanel computes sessions server-side: no equivalent",
                 "fixable": false
             }
         ],
@@ -898,7 +898,7 @@ fn check_json_lists_exact_findings() {
         "src/t.ts:1:1: amplitude-import: import of `amplitude-js` is still used: remove it once its uses are migrated\n\
          src/t.ts:4:3: amplitude-call: Amplitude `setUserId`: becomes `mixpanel.identify`\n\
          src/t.ts:5:3: amplitude-call: Amplitude `logEvent`: becomes `mixpanel.track`\n\
-         src/t.ts:8:3: amplitude-call: Amplitude `flush`: Mixpanel has no public flush(): batches are sent on page hide; remove the call\n"
+         src/t.ts:8:3: amplitude-call: Amplitude `setSessionId`: Mixpanel computes sessions server-side: no equivalent\n"
     );
     assert_eq!(
         out.stderr,
@@ -1015,7 +1015,7 @@ fn apply_prints_the_exact_summary() {
     put(
         dir,
         "src/flush.js",
-        "import amplitude from 'amplitude-js';\n\nexport function bye() {\n  amplitude.getInstance().flush();\n}\n",
+        "import amplitude from 'amplitude-js';\n\nexport function bye() {\n  amplitude.getInstance().setSessionId(0);\n}\n",
     );
     put(dir, "src/plain.js", "export const p = 1;\n");
 
@@ -1026,7 +1026,7 @@ fn apply_prints_the_exact_summary() {
         out.stderr,
         "amp2mp: left for a person (2):\n\
          \x20 src/flush.js:1:1: import of `amplitude-js` is still used: remove it once its uses are migrated\n\
-         \x20 src/flush.js:4:3: Amplitude `flush`: Mixpanel has no public flush(): batches are sent on page hide; remove the call\n\
+         \x20 src/flush.js:4:3: Amplitude `setSessionId`: Mixpanel computes sessions server-side: no equivalent\n\
          amp2mp: 1 file changed, 6 calls rewritten (identify 1, init 1, people.set 1, set_group 1, track 2); 2 uses left for a person\n"
     );
     assert_eq!(
@@ -1047,14 +1047,14 @@ fn apply_prints_the_exact_summary() {
         dir,
         "snippet.js",
         "amplitude.getInstance().logEvent('A');\n\n\
-         window.addEventListener('pagehide', () => {\n  amplitude.getInstance().flush();\n});\n",
+         window.addEventListener('pagehide', () => {\n  amplitude.getInstance().setSessionId(0);\n});\n",
     );
     let out = amp2mp(dir, &["diff"]);
     assert_eq!(out.code, 0);
     assert_eq!(
         out.stderr,
         "amp2mp: left for a person (1):\n\
-         \x20 snippet.js:4:3: Amplitude `flush`: Mixpanel has no public flush(): batches are sent on page hide; remove the call\n\
+         \x20 snippet.js:4:3: Amplitude `setSessionId`: Mixpanel computes sessions server-side: no equivalent\n\
          amp2mp: 1 file to change, 1 call to rewrite (track 1); 1 use left for a person\n"
     );
     let out = amp2mp(dir, &["apply"]);
@@ -1062,13 +1062,13 @@ fn apply_prints_the_exact_summary() {
     assert_eq!(
         out.stderr,
         "amp2mp: left for a person (1):\n\
-         \x20 snippet.js:4:3: Amplitude `flush`: Mixpanel has no public flush(): batches are sent on page hide; remove the call\n\
+         \x20 snippet.js:4:3: Amplitude `setSessionId`: Mixpanel computes sessions server-side: no equivalent\n\
          amp2mp: 1 file changed, 1 call rewritten (track 1); 1 use left for a person\n"
     );
     assert_eq!(
         get_str(dir, "snippet.js"),
         "mixpanel.track('A');\n\n\
-         window.addEventListener('pagehide', () => {\n  amplitude.getInstance().flush();\n});\n"
+         window.addEventListener('pagehide', () => {\n  amplitude.getInstance().setSessionId(0);\n});\n"
     );
 
     // Nothing rewritten: no parenthesised part.
@@ -1077,7 +1077,7 @@ fn apply_prints_the_exact_summary() {
     assert_eq!(
         out.stderr,
         "amp2mp: left for a person (1):\n\
-         \x20 snippet.js:4:3: Amplitude `flush`: Mixpanel has no public flush(): batches are sent on page hide; remove the call\n\
+         \x20 snippet.js:4:3: Amplitude `setSessionId`: Mixpanel computes sessions server-side: no equivalent\n\
          amp2mp: 0 files changed, 0 calls rewritten; 1 use left for a person\n"
     );
 }
@@ -1130,7 +1130,7 @@ fn apply_summary_points_into_the_written_file() {
         "b.js",
         "import amplitude from 'amplitude-js';\n\
          amplitude.getInstance().logEvent('A', { x: 1 });\n\
-         amplitude.getInstance().flush();\n",
+         amplitude.getInstance().setSessionId(0);\n",
     );
     let out = amp2mp(dir, &["apply"]);
     assert_eq!(out.code, 0);
@@ -1139,17 +1139,17 @@ fn apply_summary_points_into_the_written_file() {
         "import amplitude from 'amplitude-js';\n\
          import mixpanel from 'mixpanel-browser';\n\
          mixpanel.track('A', { x: 1 });\n\
-         amplitude.getInstance().flush();\n"
+         amplitude.getInstance().setSessionId(0);\n"
     );
     let check = amp2mp(dir, &["check"]);
     assert!(check
         .stdout
-        .contains("b.js:4:1: amplitude-call: Amplitude `flush`"));
+        .contains("b.js:4:1: amplitude-call: Amplitude `setSessionId`"));
     assert_eq!(
         out.stderr,
         "amp2mp: left for a person (2):\n\
          \x20 b.js:1:1: import of `amplitude-js` is still used: remove it once its uses are migrated\n\
-         \x20 b.js:4:1: Amplitude `flush`: Mixpanel has no public flush(): batches are sent on page hide; remove the call\n\
+         \x20 b.js:4:1: Amplitude `setSessionId`: Mixpanel computes sessions server-side: no equivalent\n\
          amp2mp: 1 file changed, 1 call rewritten (track 1); 2 uses left for a person\n"
     );
 }

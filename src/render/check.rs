@@ -31,7 +31,7 @@ fn json(results: &[FileResult], path_errors: usize) -> String {
         .iter()
         .flat_map(|r| {
             r.findings.iter().map(move |f| {
-                serde_json::json!({
+                let mut v = serde_json::json!({
                     "path": r.display,
                     "line": f.line,
                     "column": f.column,
@@ -40,7 +40,11 @@ fn json(results: &[FileResult], path_errors: usize) -> String {
                     "rule": f.finding.rule,
                     "message": f.finding.message,
                     "fixable": f.finding.fixable,
-                })
+                });
+                if let Some(note) = &f.finding.note {
+                    v["note"] = serde_json::Value::from(note.as_str());
+                }
+                v
             })
         })
         .collect();

@@ -1,6 +1,6 @@
 //! The end-of-run summary on stderr for `diff` and `apply`: warnings and errors per file, every
-//! Amplitude use left for a person (path:line:column and reason), and one closing line with the
-//! files changed and the calls rewritten by kind.
+//! Amplitude use left for a person (path:line:column and reason), the caveats of rewrites whose
+//! behaviour differs, and one closing line with the files changed and the calls rewritten by kind.
 
 use crate::app::FileResult;
 use crate::discover::Discovered;
@@ -60,6 +60,26 @@ pub fn render(results: &[FileResult], found: &Discovered, mode: Mode) -> String 
     if !left.is_empty() {
         out += &format!("amp2mp: left for a person ({}):\n", left.len());
         for l in &left {
+            out += l;
+            out.push('\n');
+        }
+    }
+    let notes: Vec<String> = results
+        .iter()
+        .filter(|r| r.output.is_some())
+        .flat_map(|r| {
+            r.findings.iter().filter_map(move |f| {
+                let note = f.finding.note.as_ref().filter(|_| f.finding.fixable)?;
+                Some(format!("  {}:{}:{}: {note}", r.display, f.line, f.column))
+            })
+        })
+        .collect();
+    if !notes.is_empty() {
+        out += &format!(
+            "amp2mp: rewritten with caveats to review ({}):\n",
+            notes.len()
+        );
+        for l in &notes {
             out += l;
             out.push('\n');
         }
