@@ -1,10 +1,13 @@
 //! Orchestration: discover the files, process them in parallel (rayon, one parser per thread),
-//! then render and write in path order, and decide the exit status. Reading and writing files
-//! happens here and in `write.rs`; everything in between is pure.
+//! then plan the package.json files from what the code files leave, render and write in path
+//! order (`apply` writes the code first, so a package.json follows what was really written),
+//! and decide the exit status. Reading and writing files happens here and in `write.rs`;
+//! everything in between is pure.
 
 use crate::cli::{exit, ApplyArgs, CheckArgs, Cli, Command, RunArgs};
 use crate::discover::{self, io_reason, Target};
 use crate::engine::{self, Located};
+use crate::manifest;
 use crate::mapping;
 use crate::plan::{rule, Finding};
 use crate::prefilter;
@@ -21,6 +24,7 @@ const MINIFIED_LINE: usize = 10_000;
 pub struct FileResult {
     pub display: String,
     pub path: std::path::PathBuf,
+    /// The grammar of a code file; `None` for a package.json.
     pub lang: Option<crate::lang::Lang>,
     /// The bytes read, kept only when there is a new text to write.
     pub original: Option<String>,
@@ -33,6 +37,8 @@ pub struct FileResult {
     pub skipped: Option<String>,
     /// The file failed, with this reason (exit 2).
     pub error: Option<String>,
+    /// Amplitude module names its final text still holds, for the package.json files.
+    pub modules: std::collections::BTreeSet<String>,
 }
 
 /// Runs a parsed command line and returns the exit code.
@@ -111,6 +117,7 @@ pub fn process(t: &Target, max_size: u64) -> Option<FileResult> {
         return Some(skipped(r, why));
     }
     let out = engine::transform(t.lang, &text);
+    r.modules = manifest::quoted_modules(out.output.as_deref().unwrap_or(&text));
     r.rewrites = out.rewrites;
     r.findings = out.findings;
     r.notes = out.notes;
@@ -157,7 +164,8 @@ fn use_color(args: &RunArgs) -> bool {
 }
 
 fn run_diff(args: RunArgs) -> io::Result<u8> {
-    let (results, found) = process_all(&args);
+    let (mut results, found) = process_all(&args);
+    add_manifests(&mut results, &found, args.max_file_size);
     let color = use_color(&args);
     let mut out = io::BufWriter::new(stdout(&args));
     for r in &results {
@@ -173,35 +181,50 @@ fn run_apply(args: ApplyArgs) -> io::Result<u8> {
     let (mut results, found) = process_all(&args.run);
     let mut guard = DirtyGuard::default();
     for r in &mut results {
-        let (Some(old), Some(new)) = (&r.original, &r.output) else {
-            continue;
-        };
-        let refusal = if args.allow_dirty {
-            Ok(())
-        } else {
-            guard.check(&r.path)
-        };
-        let outcome =
-            refusal.and_then(|_| write::atomic_write(&r.path, old.as_bytes(), new.as_bytes()));
-        match outcome {
-            // What is left is reported where it now stands, in the file just written.
-            Ok(()) => {
-                if let Some(lang) = r.lang {
-                    r.findings = engine::transform(lang, new).findings;
-                    r.findings.append(&mut r.notes);
-                }
-            }
-            Err(why) => {
-                r.error = Some(format!("not written: {why}"));
-                r.output = None;
-            }
+        // What is left is reported where it now stands, in the file just written.
+        if let (true, Some(lang), Some(new)) = (write_one(r, &args, &mut guard), r.lang, &r.output)
+        {
+            r.findings = engine::transform(lang, new).findings;
+            r.findings.append(&mut r.notes);
         }
     }
+    let mut manifests = manifest_results(&results, &found, args.run.max_file_size);
+    for (r, usage) in &mut manifests {
+        if let (true, Some(new)) = (write_one(r, &args, &mut guard), &r.output) {
+            let versions = manifest::Versions::default();
+            r.findings = manifest::plan(new, usage, &versions)
+                .map(|o| o.findings)
+                .unwrap_or_default();
+        }
+    }
+    results.extend(manifests.into_iter().map(|(r, _)| r));
+    results.sort_by(|a, b| a.display.cmp(&b.display));
     Ok(finish(&results, &found, render::summary::Mode::Apply))
 }
 
+/// Writes one result's new text, if it has one; on failure records why. Whether it was written.
+fn write_one(r: &mut FileResult, args: &ApplyArgs, guard: &mut DirtyGuard) -> bool {
+    let (Some(old), Some(new)) = (&r.original, &r.output) else {
+        return false;
+    };
+    let refusal = if args.allow_dirty {
+        Ok(())
+    } else {
+        guard.check(&r.path)
+    };
+    match refusal.and_then(|_| write::atomic_write(&r.path, old.as_bytes(), new.as_bytes())) {
+        Ok(()) => true,
+        Err(why) => {
+            r.error = Some(format!("not written: {why}"));
+            r.output = None;
+            false
+        }
+    }
+}
+
 fn run_check(args: CheckArgs) -> io::Result<u8> {
-    let (results, found) = process_all(&args.run);
+    let (mut results, found) = process_all(&args.run);
+    add_manifests(&mut results, &found, args.run.max_file_size);
     let findings: usize = results.iter().map(|r| r.findings.len()).sum();
     let status = if has_errors(&results, &found) {
         exit::ERROR
@@ -240,4 +263,127 @@ fn finish(results: &[FileResult], found: &discover::Discovered, mode: render::su
     } else {
         exit::OK
     }
+}
+
+/// Adds the package.json results to the code files' results, in path order.
+fn add_manifests(results: &mut Vec<FileResult>, found: &discover::Discovered, max_size: u64) {
+    let manifests = manifest_results(results, found, max_size);
+    results.extend(manifests.into_iter().map(|(r, _)| r));
+    results.sort_by(|a, b| a.display.cmp(&b.display));
+}
+
+/// A package.json read: its result so far, and when it is JSON, its text and the Amplitude
+/// packages it declares.
+struct ReadManifest {
+    result: FileResult,
+    json: Option<(String, Vec<String>)>,
+}
+
+/// Reads and plans every package.json that mentions Amplitude, from what the code files of the
+/// run leave (`code`); each result comes with what its files do with its dependencies.
+fn manifest_results(
+    code: &[FileResult],
+    found: &discover::Discovered,
+    max_size: u64,
+) -> Vec<(FileResult, manifest::Usage)> {
+    let read: Vec<ReadManifest> = found
+        .manifests
+        .iter()
+        .filter_map(|m| read_manifest(m, max_size))
+        .collect();
+    if read.is_empty() {
+        return Vec::new();
+    }
+    let uses: Vec<manifest::FileUse> = code.iter().filter_map(file_use).collect();
+    let declared: Vec<(&str, Vec<String>)> = read
+        .iter()
+        .map(|m| {
+            let names = m.json.as_ref().map(|(_, d)| d.clone());
+            (m.result.display.as_str(), names.unwrap_or_default())
+        })
+        .collect();
+    let usage = manifest::assign(&declared, &uses);
+    let versions = manifest::Versions::default();
+    let mut out = Vec::new();
+    for (m, usage) in read.into_iter().zip(usage) {
+        let mut r = m.result;
+        if let Some((text, _)) = m.json {
+            match manifest::plan(&text, &usage, &versions) {
+                Ok(planned) => {
+                    r.findings = planned.findings;
+                    r.error = planned.error;
+                    if planned.output.is_some() {
+                        r.original = Some(text);
+                        r.output = planned.output;
+                    }
+                }
+                Err(why) => r = skipped(r, why),
+            }
+        }
+        if !r.findings.is_empty() || r.error.is_some() || r.output.is_some() {
+            out.push((r, usage));
+        }
+    }
+    out
+}
+
+/// Reads a package.json; `None` when it does not mention Amplitude.
+fn read_manifest(m: &discover::ManifestFile, max_size: u64) -> Option<ReadManifest> {
+    let r = FileResult {
+        display: m.display.clone(),
+        path: m.path.clone(),
+        ..FileResult::default()
+    };
+    let alone = |result| Some(ReadManifest { result, json: None });
+    let bytes = match std::fs::read(&m.path) {
+        Ok(b) => b,
+        Err(e) => {
+            let why = format!("cannot read it: {}", io_reason(&e));
+            return alone(FileResult {
+                error: Some(why),
+                ..r
+            });
+        }
+    };
+    memchr::memmem::find(&bytes, b"amplitude")?;
+    if bytes.len() as u64 > max_size {
+        let why = format!("larger than {max_size} bytes (raise --max-file-size to include it)");
+        return alone(skipped(r, why));
+    }
+    let Ok(text) = String::from_utf8(bytes) else {
+        return alone(skipped(r, "not valid UTF-8".into()));
+    };
+    match manifest::declared(&text) {
+        Ok(declared) => Some(ReadManifest {
+            result: r,
+            json: Some((text, declared)),
+        }),
+        Err(why) => alone(skipped(r, why)),
+    }
+}
+
+/// What a processed code file leaves of the Amplitude packages, for the package.json files.
+fn file_use(r: &FileResult) -> Option<manifest::FileUse> {
+    let unanalysed = r.skipped.is_some() || r.error.is_some();
+    let read;
+    let bytes: Option<&[u8]> = match (&r.original, unanalysed) {
+        (_, false) => None,
+        (Some(text), true) => Some(text.as_bytes()),
+        (None, true) => {
+            read = std::fs::read(&r.path).ok();
+            read.as_deref()
+        }
+    };
+    let rewrite = match (&r.original, &r.output) {
+        (Some(old), Some(new)) => Some((old.as_str(), new.as_str())),
+        _ => None,
+    };
+    manifest::FileUse::new(
+        &r.display,
+        &r.findings,
+        unanalysed,
+        bytes,
+        rewrite,
+        &r.modules,
+    )
 }

@@ -1,7 +1,8 @@
 //! Finding the files to process: a `.gitignore`/`.ignore`-aware walk (the `ignore` crate) that
 //! walks hidden directories, never enters `node_modules` or `.git`, does not follow symlinks,
-//! and keeps the JS/TS files by extension. Paths come out relative to the current directory
-//! with `/` separators, sorted, so output order never depends on the walk.
+//! and keeps the JS/TS files by extension and the `package.json` files. Paths come out relative
+//! to the current directory with `/` separators, sorted, so output order never depends on the
+//! walk.
 
 use crate::lang::Lang;
 use std::path::{Component, Path, PathBuf};
@@ -15,15 +16,29 @@ pub struct Target {
     pub lang: Lang,
 }
 
+/// A `package.json` to process.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ManifestFile {
+    /// The path as shown in output, like [`Target::display`].
+    pub display: String,
+    pub path: PathBuf,
+}
+
 /// What the walk found.
 #[derive(Debug, Default)]
 pub struct Discovered {
     pub targets: Vec<Target>,
+    /// `package.json` files met by walking a directory (one named on the command line alone
+    /// is not: whether its dependencies may go depends on the code below it).
+    pub manifests: Vec<ManifestFile>,
     /// Walk problems (unreadable directories), one line each.
     pub warnings: Vec<String>,
     /// Paths given on the command line that do not exist or cannot be used.
     pub errors: Vec<String>,
 }
+
+/// The file name of npm manifests.
+const MANIFEST: &str = "package.json";
 
 /// Directory names never entered.
 const SKIPPED_DIRS: [&str; 2] = ["node_modules", ".git"];
@@ -38,6 +53,7 @@ pub fn discover(paths: &[PathBuf], no_ignore: bool) -> Discovered {
         paths
     };
     let mut found = Discovered::default();
+    let mut named_manifests = Vec::new();
     for root in roots {
         match std::fs::metadata(root) {
             Err(e) => found
@@ -45,6 +61,9 @@ pub fn discover(paths: &[PathBuf], no_ignore: bool) -> Discovered {
                 .push(format!("{}: {}", display_path(root, &cwd), io_reason(&e))),
             Ok(m) if m.is_file() => match Lang::from_path(root) {
                 Some(lang) => found.targets.push(target(root, lang, &cwd)),
+                None if root.file_name().is_some_and(|n| n == MANIFEST) => {
+                    named_manifests.push(display_path(root, &cwd));
+                }
                 None => found.warnings.push(format!(
                     "{}: not a JavaScript or TypeScript file (.js .jsx .mjs .cjs .ts .tsx .mts .cts); skipped",
                     display_path(root, &cwd)
@@ -55,6 +74,15 @@ pub fn discover(paths: &[PathBuf], no_ignore: bool) -> Discovered {
     }
     found.targets.sort_by(|a, b| a.display.cmp(&b.display));
     found.targets.dedup_by(|a, b| a.display == b.display);
+    found.manifests.sort_by(|a, b| a.display.cmp(&b.display));
+    found.manifests.dedup_by(|a, b| a.display == b.display);
+    for named in named_manifests {
+        if !found.manifests.iter().any(|m| m.display == named) {
+            found.warnings.push(format!(
+                "{named}: a package.json is migrated together with the code below it: pass its directory instead; skipped"
+            ));
+        }
+    }
     found
 }
 
@@ -78,6 +106,11 @@ fn walk(root: &Path, no_ignore: bool, cwd: &Path, found: &mut Discovered) {
             Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
                 if let Some(lang) = Lang::from_path(e.path()) {
                     found.targets.push(target(e.path(), lang, cwd));
+                } else if e.file_name() == MANIFEST {
+                    found.manifests.push(ManifestFile {
+                        display: display_path(e.path(), cwd),
+                        path: e.path().to_path_buf(),
+                    });
                 }
             }
             Ok(_) => {}
@@ -175,6 +208,10 @@ mod tests {
             "node_modules/x/d.js",
             "ignored/e.ts",
             "f.mts",
+            "package.json",
+            "web/package.json",
+            "node_modules/x/package.json",
+            "ignored/package.json",
         ] {
             let p = root.join(f);
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -194,7 +231,20 @@ mod tests {
             })
             .collect();
         assert_eq!(names, vec![".storybook/c.tsx", "a.js", "f.mts"]);
+        let manifests: Vec<String> = found
+            .manifests
+            .iter()
+            .map(|m| {
+                m.path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
+            .collect();
+        assert_eq!(manifests, ["package.json", "web/package.json"]);
         let all = discover(&[root.to_path_buf()], true);
         assert_eq!(all.targets.len(), 4);
+        assert_eq!(all.manifests.len(), 3);
     }
 }

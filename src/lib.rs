@@ -10,6 +10,7 @@ pub mod discover;
 pub mod edit;
 pub mod engine;
 pub mod lang;
+pub mod manifest;
 pub mod mapping;
 pub mod options;
 pub mod plan;

@@ -25,6 +25,8 @@ pub mod rule {
     pub const CALL: &str = "amplitude-call";
     pub const TYPE: &str = "amplitude-type";
     pub const UNANALYZED: &str = "unanalyzed-file";
+    /// A package.json dependency on an Amplitude package.
+    pub const DEPENDENCY: &str = "amplitude-dependency";
 }
 
 /// Why Ampli call sites are left alone.
