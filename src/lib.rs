@@ -7,6 +7,7 @@ pub mod app;
 pub mod cli;
 pub mod discover;
 pub mod edit;
+pub mod embedded;
 pub mod engine;
 pub mod lang;
 pub mod mapping;
