@@ -82,45 +82,48 @@ pub fn code_ranges(markup: Markup, text: &str) -> Vec<Range<usize>> {
 pub fn transform(markup: Markup, text: &str) -> Outcome {
     let scanned = Scanner::run(markup, text);
     let index = LineIndex::new(text);
-    let mut out = Outcome::default();
-    for s in &scanned.scripts {
-        if let Some(f) = unparsed_finding(s, text) {
-            out.findings.push(locate(&index, text, f));
-        }
-    }
-    let mut edits = Vec::new();
-    let mut error = None;
+    let mut done = vec![UnitDone {
+        findings: scanned
+            .scripts
+            .iter()
+            .filter_map(|s| unparsed_finding(s, text))
+            .map(|f| locate(&index, text, f))
+            .collect(),
+        ..UnitDone::default()
+    }];
     for unit in units(markup, &scanned) {
         let blocks: Vec<&Script> = unit
             .blocks
             .iter()
             .filter_map(|&i| scanned.scripts.get(i))
             .collect();
-        let relevant = blocks
+        let mut code = blocks
             .iter()
             .map(|s| &s.content)
-            .chain(unit.markup.iter().map(|r| &r.range));
-        if !relevant
-            .into_iter()
-            .any(|r| prefilter::may_contain(&text.as_bytes()[r.clone()]))
-        {
-            continue;
+            .chain(unit.markup.iter().map(|m| &m.range));
+        if code.any(|r| prefilter::may_contain(&text.as_bytes()[r.clone()])) {
+            done.push(transform_unit(&unit, &blocks, text, &index));
         }
-        let done = transform_unit(&unit, &blocks, text, &index);
-        out.findings.extend(done.findings);
-        out.rewrites.extend(done.rewrites);
-        edits.extend(done.edits);
-        if error.is_none() {
-            error = done.error;
-        }
+    }
+    merge(text, done)
+}
+
+/// One outcome for the file from its units': all edits, or none if any unit failed.
+fn merge(text: &str, done: Vec<UnitDone>) -> Outcome {
+    let mut out = Outcome::default();
+    let mut edits = Vec::new();
+    for d in done {
+        out.findings.extend(d.findings);
+        out.rewrites.extend(d.rewrites);
+        edits.extend(d.edits);
+        out.error = out.error.or(d.error);
     }
     out.findings.sort_by(|a, b| {
         (a.finding.range.start, a.finding.rule).cmp(&(b.finding.range.start, b.finding.rule))
     });
     out.rewrites
         .sort_by_key(|&(_, line, column)| (line, column));
-    if let Some(why) = error {
-        out.error = Some(why);
+    if out.error.is_some() {
         out.rewrites.clear();
         for f in &mut out.findings {
             if f.finding.fixable {
@@ -1198,7 +1201,76 @@ mod tests {
     }
 
     #[test]
-    fn one_broken_block_leaves_the_whole_file() {
+    fn every_prefix_and_cut_of_markup_is_handled() {
+        let src = "<!-- c --><template><b :x=\"a.b('<')\" @y=\"track(1)\">{{ amplitude.x }}</b></template>\n<script lang=\"ts\">\nimport * as amplitude from '@amplitude/analytics-browser'\namplitude.track('é', { a: `${1}` })\n</script><script setup>\namplitude.setUserId('u')</script>\n<style>a{}</style>";
+        let cuts: Vec<usize> = (0..=src.len())
+            .filter(|&i| src.is_char_boundary(i))
+            .collect();
+        for markup in [Markup::Vue, Markup::Svelte, Markup::Html] {
+            for &end in &cuts {
+                let text = &src[..end];
+                let _ = transform(markup, text);
+                let _ = code_ranges(markup, text);
+                // The same text with one byte range dropped from the middle.
+                let mid = cuts[cuts.len() / 2].min(end);
+                let cut = format!("{}{}", &src[..mid], &src[end.max(mid)..]);
+                let _ = transform(markup, &cut);
+            }
+        }
+    }
+
+    #[test]
+    fn one_failed_unit_leaves_the_whole_file() {
+        let text = "<script>a()</script><script type=module>b()</script>";
+        let index = LineIndex::new(text);
+        let fixable = |at: usize| {
+            locate(
+                &index,
+                text,
+                Finding {
+                    range: at..at + 3,
+                    rule: rule::CALL,
+                    subject: "a".into(),
+                    message: "m".into(),
+                    fixable: true,
+                },
+            )
+        };
+        let good = UnitDone {
+            edits: vec![Edit::new(8..11, "x()")],
+            rewrites: vec![(Target::Track, 1, 9)],
+            findings: vec![fixable(8)],
+            error: None,
+        };
+        let bad = UnitDone {
+            findings: vec![fixable(43)],
+            error: Some("the `<script>` block at line 1: broken".into()),
+            ..UnitDone::default()
+        };
+        let out = merge(text, vec![good, bad]);
+        assert_eq!(out.output, None);
+        assert!(out.rewrites.is_empty());
+        assert_eq!(
+            out.error.as_deref(),
+            Some("the `<script>` block at line 1: broken")
+        );
+        assert!(out
+            .findings
+            .iter()
+            .all(|f| !f.finding.fixable && f.finding.message.ends_with(engine::NOT_APPLIED)));
+        let good = UnitDone {
+            edits: vec![Edit::new(8..11, "x()")],
+            ..UnitDone::default()
+        };
+        let out = merge(text, vec![good]);
+        assert_eq!(
+            out.output.as_deref(),
+            Some("<script>x()</script><script type=module>b()</script>")
+        );
+    }
+
+    #[test]
+    fn split_finds_each_block_again() {
         let joined = Joined {
             text: "a\nM\nb\nM\n".into(),
             marker: "M".into(),
