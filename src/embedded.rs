@@ -271,7 +271,7 @@ impl<'a> Scanner<'a> {
     /// A `{{ expr }}` (Vue) or `{expr}` (Svelte) in text, at `p`; returns where to go on.
     fn text_expression(&mut self, p: usize, to: usize) -> usize {
         if self.markup == Markup::Vue {
-            if self.bytes.get(p + 1) != Some(&b'{') {
+            if p + 2 > to || self.bytes[p + 1] != b'{' {
                 return p + 1;
             }
             let Some(k) = memmem::find(&self.bytes[p + 2..to], b"}}") else {
@@ -280,8 +280,7 @@ impl<'a> Scanner<'a> {
             self.expression(p + 2..p + 2 + k, true);
             return p + 2 + k + 2;
         }
-        let end = skip_braces(self.bytes, p, to);
-        let inner = p + 1..end.saturating_sub(1).max(p + 1);
+        let (inner, end) = brace_block(self.bytes, p, to);
         // `{#if …}`, `{:else}`, `{/if}`, `{@html …}` are Svelte's own syntax.
         if !matches!(self.bytes.get(p + 1), Some(b'#' | b':' | b'/' | b'@')) {
             self.expression(inner, true);
@@ -368,8 +367,8 @@ impl<'a> Scanner<'a> {
                         let mut at = value.start;
                         while let Some(k) = memchr(b'{', &self.bytes[at..value.end]) {
                             let open = at + k;
-                            let end = skip_braces(self.bytes, open, value.end);
-                            self.expression(open + 1..end.saturating_sub(1).max(open + 1), true);
+                            let (inner, end) = brace_block(self.bytes, open, value.end);
+                            self.expression(inner, true);
                             at = end;
                         }
                     }
@@ -454,10 +453,10 @@ fn start_tag(bytes: &[u8], lt: usize, to: usize, braces: bool) -> Option<Tag> {
                 continue;
             }
             Some(b'{') if braces => {
-                let end = skip_braces(bytes, i, to);
+                let (inner, end) = brace_block(bytes, i, to);
                 attrs.push(Attr {
                     name: String::new(),
-                    value: Some(i + 1..end.saturating_sub(1).max(i + 1)),
+                    value: Some(inner),
                     braced: true,
                 });
                 i = end;
@@ -493,8 +492,8 @@ fn start_tag(bytes: &[u8], lt: usize, to: usize, braces: bool) -> Option<Tag> {
                     i = (close + 1).min(to);
                 }
                 Some(b'{') if braces => {
-                    let end = skip_braces(bytes, j, to);
-                    attr.value = Some(j + 1..end.saturating_sub(1).max(j + 1));
+                    let (inner, end) = brace_block(bytes, j, to);
+                    attr.value = Some(inner);
                     attr.braced = true;
                     i = end;
                 }
@@ -516,8 +515,9 @@ fn lower(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).to_ascii_lowercase()
 }
 
-/// The index just after the `}` matching the `{` at `open` (strings skipped), or `to`.
-fn skip_braces(bytes: &[u8], open: usize, to: usize) -> usize {
+/// The inside of the `{…}` opening at `open` (strings skipped, nesting counted), and the index
+/// after its `}`; an unclosed brace runs to `to`.
+fn brace_block(bytes: &[u8], open: usize, to: usize) -> (Range<usize>, usize) {
     let mut depth = 0usize;
     let mut i = open;
     while i < to {
@@ -526,7 +526,7 @@ fn skip_braces(bytes: &[u8], open: usize, to: usize) -> usize {
             b'}' => {
                 depth = depth.saturating_sub(1);
                 if depth == 0 {
-                    return i + 1;
+                    return (open + 1..i, i + 1);
                 }
             }
             q @ (b'\'' | b'"' | b'`') => {
@@ -536,7 +536,7 @@ fn skip_braces(bytes: &[u8], open: usize, to: usize) -> usize {
         }
         i += 1;
     }
-    to
+    ((open + 1).min(to)..to, to)
 }
 
 /// Whether `name` (lower case) starts at `at`, case-insensitively, and ends there as a tag name.
@@ -970,7 +970,11 @@ fn identifiers(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
             i += 1;
         }
         let word = &text[start..i];
-        let property = text[range.start..start].trim_end().ends_with('.');
+        let property = bytes[range.start..start]
+            .iter()
+            .rev()
+            .find(|b| !is_space(**b))
+            == Some(&b'.');
         if b.is_ascii_digit() || property || !word.is_ascii() || is_keyword(word) {
             continue;
         }
@@ -1202,7 +1206,7 @@ mod tests {
 
     #[test]
     fn every_prefix_and_cut_of_markup_is_handled() {
-        let src = "<!-- c --><template><b :x=\"a.b('<')\" @y=\"track(1)\">{{ amplitude.x }}</b></template>\n<script lang=\"ts\">\nimport * as amplitude from '@amplitude/analytics-browser'\namplitude.track('é', { a: `${1}` })\n</script><script setup>\namplitude.setUserId('u')</script>\n<style>a{}</style>";
+        let src = "<!-- c --><template><b :x=\"a.b('<')\" @y=\"track(1)\">{{ amplitude.x }}</b>{é {{é</template>\n<p on:x={é}>{é</p><script lang=\"ts\">\nimport * as amplitude from '@amplitude/analytics-browser'\namplitude.track('é', { a: `${1}` })\n</script><script setup>\namplitude.setUserId('u')</script>\n<style>a{}</style>";
         let cuts: Vec<usize> = (0..=src.len())
             .filter(|&i| src.is_char_boundary(i))
             .collect();
@@ -1215,6 +1219,73 @@ mod tests {
                 let mid = cuts[cuts.len() / 2].min(end);
                 let cut = format!("{}{}", &src[..mid], &src[end.max(mid)..]);
                 let _ = transform(markup, &cut);
+            }
+        }
+    }
+
+    /// The text with every block's content taken out.
+    fn outside(markup: Markup, text: &str) -> Vec<String> {
+        let mut at = 0;
+        let mut parts = Vec::new();
+        for s in scan(markup, text) {
+            parts.push(text[at..s.content.start].to_string());
+            at = s.content.end;
+        }
+        parts.push(text[at..].to_string());
+        parts
+    }
+
+    #[test]
+    fn random_markup_never_panics() {
+        const TOKENS: [&str; 30] = [
+            "<",
+            ">",
+            "script",
+            "<script>",
+            "</script>",
+            "<script setup lang=ts>",
+            "{",
+            "}",
+            "{{",
+            "}}",
+            "\"",
+            "'",
+            "`",
+            "=",
+            " ",
+            "\n",
+            "é",
+            "<!--",
+            "-->",
+            "amplitude.",
+            "track(",
+            ")",
+            "/",
+            "<template>",
+            "</template>",
+            "@click=",
+            "on:click=",
+            "onclick=",
+            "import * as amplitude from '@amplitude/analytics-browser'\n",
+            "<style>",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..300 {
+            let mut text = String::new();
+            for _ in 0..40 {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                text.push_str(TOKENS[(seed >> 33) as usize % TOKENS.len()]);
+            }
+            for markup in [Markup::Vue, Markup::Svelte, Markup::Html] {
+                let out = transform(markup, &text);
+                if let Some(new) = out.output {
+                    // Whatever changed lies inside the blocks the scan found.
+                    assert_eq!(
+                        scan(markup, &new).len(),
+                        scan(markup, &text).len(),
+                        "{text}"
+                    );
+                }
             }
         }
     }
