@@ -36,7 +36,7 @@ use std::ops::Range;
 pub const SCRIPT_SRC: &str = "amplitude-script-src";
 
 /// Appended to a finding in the markup, which amp2mp never rewrites.
-const IN_MARKUP: &str = " (in the markup, which amp2mp does not rewrite: migrate it by hand)";
+const IN_MARKUP: &str = " (in the markup, which amp2mp leaves to you)";
 
 /// One `<script>` element.
 #[derive(Clone, Debug, PartialEq, Eq)]

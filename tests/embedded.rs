@@ -242,7 +242,7 @@ fn diff_prints_the_script_changes_only() {
         out.stderr,
         "amp2mp: left for a person (2):\n  \
          public/index.html:4:3: `<script src=\"https://cdn.amplitude.com/libs/amplitude-8.21.9-min.gz.js\">` loads an Amplitude SDK: load Mixpanel's instead (its snippet, or the `mixpanel-browser` package)\n  \
-         public/index.html:8:20: Amplitude `logEvent`: becomes `mixpanel.track` (in the markup, which amp2mp does not rewrite: migrate it by hand)\n\
+         public/index.html:8:20: Amplitude `logEvent`: becomes `mixpanel.track` (in the markup, which amp2mp leaves to you)\n\
          amp2mp: 2 files to change, 4 calls to rewrite (identify 1, init 2, track 1); 2 uses left for a person\n"
     );
     // diff changes nothing.
