@@ -139,8 +139,12 @@ fn merge(text: &str, done: Vec<UnitDone>) -> Outcome {
     out
 }
 
-/// A finding for a block amp2mp does not parse but that concerns Amplitude.
+/// The host of Amplitude's CDN, which the loader snippets fetch the SDK from.
+const AMPLITUDE_CDN: &str = "cdn.amplitude.com";
+
+/// A finding for a block that loads Amplitude, or that concerns Amplitude but is not parsed.
 fn unparsed_finding(s: &Script, text: &str) -> Option<Finding> {
+    let content = &text[s.content.clone()];
     match &s.code {
         Code::External(src) if src.to_ascii_lowercase().contains("amplitude") => Some(Finding {
             range: s.tag.clone(),
@@ -151,19 +155,26 @@ fn unparsed_finding(s: &Script, text: &str) -> Option<Finding> {
             ),
             fixable: false,
         }),
-        Code::Unsupported(name)
-            if prefilter::may_contain(&text.as_bytes()[s.content.clone()]) =>
-        {
-            Some(Finding {
-                range: s.tag.clone(),
-                rule: rule::UNANALYZED,
-                subject: name.clone(),
-                message: format!(
-                    "a `<script lang=\"{name}\">` block mentions Amplitude but was not analysed: amp2mp parses JavaScript and TypeScript only"
-                ),
+        // The loader snippet, inline: the rewritten calls need Mixpanel's snippet in its place.
+        Code::Parsed { .. } => content.find(AMPLITUDE_CDN).map(|at| {
+            let start = s.content.start + at;
+            Finding {
+                range: start..start + AMPLITUDE_CDN.len(),
+                rule: SCRIPT_SRC,
+                subject: AMPLITUDE_CDN.to_string(),
+                message: "this script loads an Amplitude SDK from `cdn.amplitude.com` (Amplitude's snippet): replace it with Mixpanel's snippet".to_string(),
                 fixable: false,
-            })
-        }
+            }
+        }),
+        Code::Unsupported(name) if prefilter::may_contain(content.as_bytes()) => Some(Finding {
+            range: s.tag.clone(),
+            rule: rule::UNANALYZED,
+            subject: name.clone(),
+            message: format!(
+                "a `<script lang=\"{name}\">` block mentions Amplitude but was not analysed: amp2mp parses JavaScript and TypeScript only"
+            ),
+            fixable: false,
+        }),
         _ => None,
     }
 }
@@ -1259,6 +1270,21 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn an_inline_loader_snippet_is_reported() {
+        let src = "<script>\n(function(e,t){var r=t.createElement('script');r.src='https://cdn.amplitude.com/libs/amplitude-8.21.9-min.gz.js';e.amplitude={}})(window,document);\namplitude.getInstance().init('KEY');\n</script>\n";
+        let out = transform(Markup::Html, src);
+        let found: Vec<(usize, usize, &str, bool)> = out
+            .findings
+            .iter()
+            .map(|f| (f.line, f.column, f.finding.rule, f.finding.fixable))
+            .collect();
+        assert_eq!(
+            found,
+            vec![(2, 63, SCRIPT_SRC, false), (3, 1, rule::CALL, true)]
+        );
     }
 
     #[test]
