@@ -19,9 +19,10 @@
 //!
 //! The markup itself is never rewritten, but what it says is not ignored: template expressions
 //! (Vue's `{{ }}`, `:x`, `@x` and `v-` attributes, Svelte's `{…}`) and HTML `on…` handler
-//! attributes are analysed with the scripts. An Amplitude use there is reported, and so that the
-//! markup keeps working, every identifier it names is added to the program as a bare reference
-//! (`track;`): the engine then keeps the import or stored client the markup still needs.
+//! attributes see the scripts' bindings. So that the markup keeps working, every identifier it
+//! reads is added to the program as a bare reference (`track;`): the engine then keeps the
+//! import or stored client the markup still needs, and reports it. When the markup may use
+//! Amplitude, a second pass with the markup's code itself reports each use there.
 
 use crate::edit::{self, Edit};
 use crate::engine::{self, LineIndex, Located, Outcome};
@@ -654,9 +655,9 @@ fn script_type(value: &str) -> Option<(Lang, bool)> {
 // Units: the blocks transformed together
 
 /// Blocks that share a scope, with the markup code that sees it.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Unit {
-    lang: Option<Lang>,
+    lang: Lang,
     /// Indices into the scanned scripts.
     blocks: Vec<usize>,
     markup: Vec<MarkupCode>,
@@ -673,13 +674,17 @@ fn units(markup: Markup, scanned: &Scanned) -> Vec<Unit> {
         };
         let existing = shared.iter().find(|(l, _)| *l == lang).map(|&(_, u)| u);
         match existing {
-            Some(u) if !own_scope => units[u].blocks.push(i),
+            Some(u) if !own_scope => {
+                if let Some(unit) = units.get_mut(u) {
+                    unit.blocks.push(i);
+                }
+            }
             _ => {
                 if !own_scope {
                     shared.push((lang, units.len()));
                 }
                 units.push(Unit {
-                    lang: Some(lang),
+                    lang,
                     blocks: vec![i],
                     markup: Vec::new(),
                 });
@@ -693,14 +698,12 @@ fn units(markup: Markup, scanned: &Scanned) -> Vec<Unit> {
                 let lang = if markup == Markup::Html {
                     Lang::JavaScript
                 } else {
-                    units
-                        .first()
-                        .and_then(|u| u.lang)
-                        .unwrap_or(Lang::JavaScript)
+                    units.first().map_or(Lang::JavaScript, |u| u.lang)
                 };
                 units.push(Unit {
-                    lang: Some(lang),
-                    ..Unit::default()
+                    lang,
+                    blocks: Vec::new(),
+                    markup: Vec::new(),
                 });
                 units.len() - 1
             }
@@ -721,44 +724,50 @@ struct UnitDone {
     error: Option<String>,
 }
 
+/// Transforms one unit. The engine sees the blocks and a bare reference to every name the
+/// markup reads (so it keeps what the markup needs). Only when the markup may use Amplitude
+/// (a kept name turned out to be Amplitude's, or the markup mentions it) does a second pass
+/// with the markup's own code find those uses, for the report: its rewrites are not used, so
+/// a call in the markup never makes the script import Mixpanel for nothing.
 fn transform_unit(unit: &Unit, blocks: &[&Script], text: &str, index: &LineIndex) -> UnitDone {
-    let lang = unit.lang.unwrap_or(Lang::JavaScript);
-    let joined = Joined::new(text, blocks, &unit.markup);
+    let lang = unit.lang;
+    let joined = Joined::new(text, blocks, &unit.markup, &[]);
     let out = engine::transform(lang, &joined.text);
     let mut done = UnitDone::default();
-    let place = |at: usize| joined.to_file(at);
     for (target, line, column) in out.rewrites {
-        let (at, role) = place(offset_of(&joined.text, line, column));
+        let (at, role) = joined.to_file(offset_of(&joined.text, line, column));
         if role == Role::Block {
             let (l, c) = index.position(text, at);
             done.rewrites.push((target, l, c));
         }
     }
-    let mut markup_found: Vec<Located> = Vec::new();
-    let mut kept: Vec<Located> = Vec::new();
-    for f in out.findings {
-        let (start, role) = place(f.finding.range.start);
-        let (end, _) = place(f.finding.range.end);
-        let mut finding = f.finding;
-        finding.range = start..end.max(start);
-        if role != Role::Block {
-            finding.fixable = false;
-            finding.message += IN_MARKUP;
-        }
-        let located = locate(index, text, finding);
+    let mut kept = Vec::new();
+    for (role, f) in file_findings(&joined, out.findings, text, index) {
         match role {
-            Role::Block => done.findings.push(located),
-            Role::Markup => markup_found.push(located),
-            Role::Keep => kept.push(located),
+            Role::Block => done.findings.push(f),
+            _ => kept.push(f),
         }
     }
-    // A markup use found both as itself and as a kept name is reported once, as itself.
-    kept.retain(|k| {
-        !markup_found
-            .iter()
-            .any(|m| m.finding.range.start == k.finding.range.start)
-    });
-    done.findings.extend(markup_found);
+    let mentioned = unit
+        .markup
+        .iter()
+        .any(|m| prefilter::may_contain(&text.as_bytes()[m.range.clone()]));
+    if !kept.is_empty() || mentioned {
+        let with_markup = Joined::new(text, blocks, &[], &unit.markup);
+        let found = engine::transform(lang, &with_markup.text).findings;
+        let uses: Vec<Located> = file_findings(&with_markup, found, text, index)
+            .into_iter()
+            .filter(|(role, _)| *role == Role::Markup)
+            .map(|(_, f)| f)
+            .collect();
+        // A markup use found both as itself and as a kept name is reported once, as itself.
+        kept.retain(|k| {
+            !uses
+                .iter()
+                .any(|u| u.finding.range.start == k.finding.range.start)
+        });
+        done.findings.extend(uses);
+    }
     done.findings.extend(kept);
 
     let name = blocks.first().map_or_else(
@@ -799,6 +808,30 @@ fn transform_unit(unit: &Unit, blocks: &[&Script], text: &str, index: &LineIndex
         done.edits.push(Edit::new(s.content.clone(), piece));
     }
     done
+}
+
+/// The engine's findings on `joined`, placed in the file, with the role of where they lie;
+/// those in the markup are not fixable, and say so.
+fn file_findings(
+    joined: &Joined,
+    findings: Vec<Located>,
+    text: &str,
+    index: &LineIndex,
+) -> Vec<(Role, Located)> {
+    findings
+        .into_iter()
+        .map(|f| {
+            let (start, role) = joined.to_file(f.finding.range.start);
+            let (end, _) = joined.to_file(f.finding.range.end);
+            let mut finding = f.finding;
+            finding.range = start..end.max(start);
+            if role != Role::Block {
+                finding.fixable = false;
+                finding.message += IN_MARKUP;
+            }
+            (role, locate(index, text, finding))
+        })
+        .collect()
 }
 
 /// Whether `after` parses with no more errors than `before`.
@@ -842,7 +875,8 @@ struct Joined {
 }
 
 impl Joined {
-    fn new(file: &str, blocks: &[&Script], markup: &[MarkupCode]) -> Joined {
+    /// Joins `blocks`, a bare reference to each name `keep` reads, and the code of `analyse`.
+    fn new(file: &str, blocks: &[&Script], keep: &[MarkupCode], analyse: &[MarkupCode]) -> Joined {
         let marker = (0u32..)
             .map(|n| format!("void 0; /*amp2mp:script-boundary:{n}*/"))
             .find(|m| !file.contains(m.as_str()))
@@ -858,12 +892,12 @@ impl Joined {
             j.text.push_str(&j.marker);
             j.text.push('\n');
         }
-        for m in markup {
+        for m in keep {
             for name in identifiers(file, m.range.clone()) {
                 j.push(file, name, Role::Keep, "", ";\n;\n");
             }
         }
-        for m in markup {
+        for m in analyse {
             let (open, close) = if m.expression {
                 ("(", ")\n;\n")
             } else {
@@ -1198,6 +1232,19 @@ mod tests {
         assert_eq!(template[0].column, 19);
         assert!(!template[0].finding.fixable);
         assert!(template[0].finding.message.ends_with(IN_MARKUP));
+    }
+
+    #[test]
+    fn a_call_only_in_the_markup_changes_nothing() {
+        let src = "<script setup>\nimport * as amplitude from '@amplitude/analytics-browser'\n</script>\n<template><b @click=\"amplitude.track('x')\" /></template>\n";
+        let out = transform(Markup::Vue, src);
+        assert_eq!(out.output, None);
+        let found: Vec<(usize, usize, bool)> = out
+            .findings
+            .iter()
+            .map(|f| (f.line, f.column, f.finding.fixable))
+            .collect();
+        assert_eq!(found, vec![(2, 1, false), (4, 22, false)]);
     }
 
     #[test]
