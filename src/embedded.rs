@@ -734,8 +734,9 @@ fn transform_unit(unit: &Unit, blocks: &[&Script], text: &str, index: &LineIndex
     let joined = Joined::new(text, blocks, &unit.markup, &[]);
     let out = engine::transform(lang, &joined.text);
     let mut done = UnitDone::default();
+    let starts = line_starts(&joined.text);
     for (target, line, column) in out.rewrites {
-        let (at, role) = joined.to_file(offset_of(&joined.text, line, column));
+        let (at, role) = joined.to_file(offset_of(&joined.text, &starts, line, column));
         if role == Role::Block {
             let (l, c) = index.position(text, at);
             done.rewrites.push((target, l, c));
@@ -961,15 +962,14 @@ impl Joined {
     }
 }
 
-/// The byte offset of a 1-based line and character column, as [`LineIndex`] gives them.
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let start = match line {
-        0 | 1 => 0,
-        _ => memchr::memchr_iter(b'\n', text.as_bytes())
-            .nth(line - 2)
-            .map_or(text.len(), |i| i + 1),
-    };
-    let rest = &text[start..];
+/// The byte offset of a 1-based line and character column, as [`LineIndex`] gives them;
+/// `starts` are the offsets where the lines of `text` start.
+fn offset_of(text: &str, starts: &[usize], line: usize, column: usize) -> usize {
+    let start = starts
+        .get(line.saturating_sub(1))
+        .copied()
+        .unwrap_or(text.len());
+    let rest = text.get(start..).unwrap_or("");
     let bom = if rest.starts_with('\u{feff}') { 3 } else { 0 };
     let line_text = &rest[bom..];
     let within = line_text
@@ -977,6 +977,13 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
         .nth(column.saturating_sub(1))
         .map_or(line_text.len(), |(i, _)| i);
     start + bom + within
+}
+
+/// Where each line of `text` starts.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+        .collect()
 }
 
 /// Words that are not names a template can bind, space-separated.
@@ -1185,7 +1192,7 @@ mod tests {
         let idx = LineIndex::new(src);
         for at in [0, 1, 2, 6, 8, src.len() - 1] {
             let (l, c) = idx.position(src, at);
-            assert_eq!(offset_of(src, l, c), at, "{at}");
+            assert_eq!(offset_of(src, &line_starts(src), l, c), at, "{at}");
         }
     }
 
