@@ -7,6 +7,7 @@
 use crate::cli::{exit, ApplyArgs, CheckArgs, Cli, Command, RunArgs};
 use crate::discover::{self, io_reason, Target};
 use crate::engine::{self, Located};
+use crate::lang::Kind;
 use crate::manifest;
 use crate::mapping;
 use crate::plan::{rule, Finding};
@@ -16,7 +17,9 @@ use crate::write::{self, DirtyGuard};
 use rayon::prelude::*;
 use std::io::{self, Write};
 
-/// A line longer than this marks a file as minified (not worth a reviewable diff).
+/// A line of code longer than this marks a file as minified (not worth a reviewable diff). In
+/// Vue, Svelte and HTML files only the lines of the `<script>` blocks amp2mp parses count: a
+/// long line of markup (an inline SVG path, a data URI) does not make the code minified.
 const MINIFIED_LINE: usize = 10_000;
 
 /// What processing one file gave.
@@ -24,8 +27,9 @@ const MINIFIED_LINE: usize = 10_000;
 pub struct FileResult {
     pub display: String,
     pub path: std::path::PathBuf,
-    /// The grammar of a code file; `None` for a package.json.
-    pub lang: Option<crate::lang::Lang>,
+    /// The kind of a code file (grammar, or markup with script blocks); `None` for a
+    /// package.json.
+    pub kind: Option<Kind>,
     /// The bytes read, kept only when there is a new text to write.
     pub original: Option<String>,
     pub output: Option<String>,
@@ -86,7 +90,7 @@ pub fn process(t: &Target, max_size: u64) -> Option<FileResult> {
     let mut r = FileResult {
         display: t.display.clone(),
         path: t.path.clone(),
-        lang: Some(t.lang),
+        kind: Some(t.kind),
         ..FileResult::default()
     };
     let bytes = match std::fs::read(&t.path) {
@@ -110,13 +114,13 @@ pub fn process(t: &Target, max_size: u64) -> Option<FileResult> {
     let Ok(text) = String::from_utf8(bytes) else {
         return Some(skipped(r, "not valid UTF-8".into()));
     };
-    if text.split('\n').any(|l| l.len() > MINIFIED_LINE) {
+    if looks_minified(t.kind, &text) {
         let why = format!(
             "looks minified (a line over {MINIFIED_LINE} bytes); migrate its source instead"
         );
         return Some(skipped(r, why));
     }
-    let out = engine::transform(t.lang, &text);
+    let out = engine::transform_file(t.kind, &text);
     r.modules = manifest::quoted_modules(out.output.as_deref().unwrap_or(&text));
     r.rewrites = out.rewrites;
     r.findings = out.findings;
@@ -127,6 +131,17 @@ pub fn process(t: &Target, max_size: u64) -> Option<FileResult> {
         r.output = out.output;
     }
     Some(r)
+}
+
+/// Whether a line of the file's code is longer than [`MINIFIED_LINE`].
+fn looks_minified(kind: Kind, text: &str) -> bool {
+    let long = |code: &str| code.split('\n').any(|l| l.len() > MINIFIED_LINE);
+    match kind {
+        Kind::Script(_) => long(text),
+        Kind::Markup(m) => crate::embedded::code_ranges(m, text)
+            .into_iter()
+            .any(|r| long(&text[r])),
+    }
 }
 
 /// A skipped file that mentions Amplitude: a warning, and for `check` a finding.
@@ -182,9 +197,9 @@ fn run_apply(args: ApplyArgs) -> io::Result<u8> {
     let mut guard = DirtyGuard::default();
     for r in &mut results {
         // What is left is reported where it now stands, in the file just written.
-        if let (true, Some(lang), Some(new)) = (write_one(r, &args, &mut guard), r.lang, &r.output)
+        if let (true, Some(kind), Some(new)) = (write_one(r, &args, &mut guard), r.kind, &r.output)
         {
-            r.findings = engine::transform(lang, new).findings;
+            r.findings = engine::transform_file(kind, new).findings;
             r.findings.append(&mut r.notes);
         }
     }

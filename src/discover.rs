@@ -1,10 +1,10 @@
 //! Finding the files to process: a `.gitignore`/`.ignore`-aware walk (the `ignore` crate) that
 //! walks hidden directories, never enters `node_modules` or `.git`, does not follow symlinks,
-//! and keeps the JS/TS files by extension and the `package.json` files. Paths come out relative
-//! to the current directory with `/` separators, sorted, so output order never depends on the
-//! walk.
+//! and keeps the JS/TS, Vue, Svelte and HTML files by extension and the `package.json` files.
+//! Paths come out relative to the current directory with `/` separators, sorted, so output
+//! order never depends on the walk.
 
-use crate::lang::Lang;
+use crate::lang::Kind;
 use std::path::{Component, Path, PathBuf};
 
 /// A file to process.
@@ -13,7 +13,7 @@ pub struct Target {
     /// The path as shown in output: relative to the current directory, `/`-separated.
     pub display: String,
     pub path: PathBuf,
-    pub lang: Lang,
+    pub kind: Kind,
 }
 
 /// A `package.json` to process.
@@ -59,13 +59,13 @@ pub fn discover(paths: &[PathBuf], no_ignore: bool) -> Discovered {
             Err(e) => found
                 .errors
                 .push(format!("{}: {}", display_path(root, &cwd), io_reason(&e))),
-            Ok(m) if m.is_file() => match Lang::from_path(root) {
-                Some(lang) => found.targets.push(target(root, lang, &cwd)),
+            Ok(m) if m.is_file() => match Kind::from_path(root) {
+                Some(kind) => found.targets.push(target(root, kind, &cwd)),
                 None if root.file_name().is_some_and(|n| n == MANIFEST) => {
                     named_manifests.push(display_path(root, &cwd));
                 }
                 None => found.warnings.push(format!(
-                    "{}: not a JavaScript or TypeScript file (.js .jsx .mjs .cjs .ts .tsx .mts .cts); skipped",
+                    "{}: not a JavaScript, TypeScript, Vue, Svelte or HTML file (.js .jsx .mjs .cjs .ts .tsx .mts .cts .vue .svelte .html .htm); skipped",
                     display_path(root, &cwd)
                 )),
             },
@@ -104,8 +104,8 @@ fn walk(root: &Path, no_ignore: bool, cwd: &Path, found: &mut Discovered) {
     for entry in walker {
         match entry {
             Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
-                if let Some(lang) = Lang::from_path(e.path()) {
-                    found.targets.push(target(e.path(), lang, cwd));
+                if let Some(kind) = Kind::from_path(e.path()) {
+                    found.targets.push(target(e.path(), kind, cwd));
                 } else if e.file_name() == MANIFEST {
                     found.manifests.push(ManifestFile {
                         display: display_path(e.path(), cwd),
@@ -142,11 +142,11 @@ fn walk_error(e: &ignore::Error, cwd: &Path) -> String {
     }
 }
 
-fn target(path: &Path, lang: Lang, cwd: &Path) -> Target {
+fn target(path: &Path, kind: Kind, cwd: &Path) -> Target {
     Target {
         display: display_path(path, cwd),
         path: path.to_path_buf(),
-        lang,
+        kind,
     }
 }
 
@@ -208,6 +208,11 @@ mod tests {
             "node_modules/x/d.js",
             "ignored/e.ts",
             "f.mts",
+            "g.vue",
+            "h.svelte",
+            "i.html",
+            "j.htm",
+            "k.json",
             "package.json",
             "web/package.json",
             "node_modules/x/package.json",
@@ -230,7 +235,18 @@ mod tests {
                     .replace('\\', "/")
             })
             .collect();
-        assert_eq!(names, vec![".storybook/c.tsx", "a.js", "f.mts"]);
+        assert_eq!(
+            names,
+            vec![
+                ".storybook/c.tsx",
+                "a.js",
+                "f.mts",
+                "g.vue",
+                "h.svelte",
+                "i.html",
+                "j.htm"
+            ]
+        );
         let manifests: Vec<String> = found
             .manifests
             .iter()
@@ -244,7 +260,7 @@ mod tests {
             .collect();
         assert_eq!(manifests, ["package.json", "web/package.json"]);
         let all = discover(&[root.to_path_buf()], true);
-        assert_eq!(all.targets.len(), 4);
+        assert_eq!(all.targets.len(), 8);
         assert_eq!(all.manifests.len(), 3);
     }
 }

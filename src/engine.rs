@@ -4,7 +4,8 @@
 //! columns here, for every output format.
 
 use crate::edit;
-use crate::lang::{self, Lang};
+use crate::embedded;
+use crate::lang::{self, Kind, Lang};
 use crate::mapping::Target;
 use crate::plan::{self, Finding};
 use crate::queries;
@@ -33,6 +34,19 @@ pub struct Outcome {
     pub notes: Vec<Located>,
     /// Why the file could not be transformed, if it could not.
     pub error: Option<String>,
+}
+
+/// Appended to the message of a finding `apply` would have rewritten, when the file's rewrite
+/// was dropped.
+pub const NOT_APPLIED: &str = " (not applied: the rewritten file would not parse)";
+
+/// Transforms a whole file of `kind`: a script, or the `<script>` blocks of markup. The entry
+/// point for every file the app or the fixture runner processes.
+pub fn transform_file(kind: Kind, source: &str) -> Outcome {
+    match kind {
+        Kind::Script(lang) => transform(lang, source),
+        Kind::Markup(markup) => embedded::transform(markup, source),
+    }
 }
 
 /// Transforms `source`, parsed as `lang`.
@@ -95,7 +109,7 @@ pub fn transform(lang: Lang, source: &str) -> Outcome {
             for f in &mut out.findings {
                 if f.finding.fixable {
                     f.finding.fixable = false;
-                    f.finding.message += " (not applied: the rewritten file would not parse)";
+                    f.finding.message += NOT_APPLIED;
                 }
             }
         }

@@ -1,6 +1,6 @@
-//! Languages amp2mp parses: which grammar a file extension selects, the grammar handles, and one
-//! reusable parser per thread and language (parsers are not `Sync`, and creating one per file
-//! would cost more than the small files it parses).
+//! Languages amp2mp parses: which grammar (or, for markup, which host format) a file extension
+//! selects, the grammar handles, and one reusable parser per thread and language (parsers are
+//! not `Sync`, and creating one per file would cost more than the small files it parses).
 
 use std::cell::RefCell;
 use std::path::Path;
@@ -29,6 +29,17 @@ impl Lang {
         }
     }
 
+    /// The grammar for a `<script>` block's `lang` attribute value (`ts`, `typescript`, `tsx`,
+    /// `js`, `jsx`, …), case-insensitive; `None` for a language amp2mp does not parse.
+    pub fn from_lang_attribute(value: &str) -> Option<Lang> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "" | "js" | "javascript" | "jsx" | "mjs" | "cjs" => Some(Lang::JavaScript),
+            "ts" | "typescript" | "mts" | "cts" => Some(Lang::TypeScript),
+            "tsx" => Some(Lang::Tsx),
+            _ => None,
+        }
+    }
+
     /// The tree-sitter grammar.
     pub fn grammar(self) -> Language {
         match self {
@@ -41,6 +52,37 @@ impl Lang {
     /// Position in [`Lang::ALL`].
     pub fn index(self) -> usize {
         self as usize
+    }
+}
+
+/// A markup format whose `<script>` blocks hold the code (see `embedded.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Markup {
+    Vue,
+    Svelte,
+    Html,
+}
+
+/// What a file holds: a script in one grammar, or markup with `<script>` blocks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Script(Lang),
+    Markup(Markup),
+}
+
+impl Kind {
+    /// The kind for a file name, by extension: the script extensions of [`Lang::from_path`],
+    /// `.vue`, `.svelte`, `.html` and `.htm`; `None` for files amp2mp does not handle.
+    pub fn from_path(path: &Path) -> Option<Kind> {
+        if let Some(lang) = Lang::from_path(path) {
+            return Some(Kind::Script(lang));
+        }
+        match path.extension()?.to_str()? {
+            "vue" => Some(Kind::Markup(Markup::Vue)),
+            "svelte" => Some(Kind::Markup(Markup::Svelte)),
+            "html" | "htm" => Some(Kind::Markup(Markup::Html)),
+            _ => None,
+        }
     }
 }
 
@@ -84,6 +126,26 @@ mod tests {
         ] {
             assert_eq!(Lang::from_path(Path::new(name)), lang, "{name}");
         }
+    }
+
+    #[test]
+    fn markup_extensions_are_kinds_too() {
+        for (name, kind) in [
+            ("a.js", Some(Kind::Script(Lang::JavaScript))),
+            ("a.tsx", Some(Kind::Script(Lang::Tsx))),
+            ("App.vue", Some(Kind::Markup(Markup::Vue))),
+            ("Card.svelte", Some(Kind::Markup(Markup::Svelte))),
+            ("index.html", Some(Kind::Markup(Markup::Html))),
+            ("old.htm", Some(Kind::Markup(Markup::Html))),
+            ("a.json", None),
+            ("a.VUE", None),
+        ] {
+            assert_eq!(Kind::from_path(Path::new(name)), kind, "{name}");
+        }
+        assert_eq!(Lang::from_lang_attribute("TS"), Some(Lang::TypeScript));
+        assert_eq!(Lang::from_lang_attribute("tsx"), Some(Lang::Tsx));
+        assert_eq!(Lang::from_lang_attribute(""), Some(Lang::JavaScript));
+        assert_eq!(Lang::from_lang_attribute("coffee"), None);
     }
 
     #[test]

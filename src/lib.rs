@@ -8,6 +8,7 @@ pub mod builders;
 pub mod cli;
 pub mod discover;
 pub mod edit;
+pub mod embedded;
 pub mod engine;
 pub mod lang;
 pub mod manifest;
