@@ -41,6 +41,9 @@ run "amp2mp check" "$amp2mp" check .
 run "ast-grep plain pattern (js)" "$sg" run -p '$C.logEvent($$$A)' -l js pkgs
 run "ast-grep plain pattern (ts)" "$sg" run -p '$C.logEvent($$$A)' -l ts pkgs
 run "ast-grep plain pattern (tsx)" "$sg" run -p '$C.logEvent($$$A)' -l tsx pkgs
+# jscodeshift with the peer transform, dry run (it skips files without "amplitude" by text).
+run "jscodeshift peer transform (dry)" timeout 1800 "$work/peers/node_modules/.bin/jscodeshift" \
+  -t "$work/peers/amplitude-to-mixpanel.js" --extensions=js,jsx,mjs,cjs,ts,tsx --dry --silent pkgs
 
 python3 - "$work/times.txt" <<'PY'
 import sys
@@ -50,6 +53,9 @@ for line in open(sys.argv[1]):
     t[" ".join(name)] = float(secs)
 sg = sum(v for k, v in t.items() if k.startswith("ast-grep plain"))
 print(f"ast-grep plain pattern, js+ts+tsx: {sg:.2f} s")
+js = t.get("jscodeshift peer transform (dry)")
 for k in ("amp2mp diff", "amp2mp check"):
     print(f"{k}: {t[k]:.2f} s = {sg / t[k]:.1f}x faster than ast-grep's plain pattern")
+    if js:
+        print(f"{k}: {t[k]:.2f} s = {js / t[k]:.1f}x faster than jscodeshift's peer transform")
 PY
