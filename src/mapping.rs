@@ -94,6 +94,8 @@ pub const TABLE: &[(&str, Action)] = &[
     ("getDeviceId", Action::Rewrite(Target::GetProperty)),
     // §3 flush: Mixpanel sends batches on page hide by itself
     ("flush", Action::Rewrite(Target::Removed)),
+    // §5 @amplitude/react-native's flush
+    ("uploadEvents", Action::Rewrite(Target::Removed)),
     // §3 config-ish calls: Mixpanel has them as set_config/register, left for a person
     ("setVersionName", Action::Report("becomes mixpanel.register({ app_version: v }) if you want the version on every event: migrate by hand")),
     ("setDomain", Action::Report("becomes mixpanel.set_config({ cookie_domain: d }): migrate by hand")),

@@ -298,6 +298,7 @@ impl<'r, 't> Planner<'r, 't> {
         for s in stored {
             let all_used = s.uses.iter().all(|u| self.consumed.contains(u));
             let removable = !s.ambiguous
+                && !self.keeps_store(&s.display)
                 && all_used
                 && s.sites.iter().all(|site| site.statement.is_some())
                 && s.family.is_rewritten();

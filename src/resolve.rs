@@ -69,6 +69,9 @@ fn is_ampli_path(source: &str) -> bool {
         .is_some_and(|(_, last)| last == "ampli")
 }
 
+/// The legacy Node SDK, whose `init` returns a client.
+pub const LEGACY_NODE: &str = "@amplitude/node";
+
 /// The module Mixpanel's browser SDK is imported from.
 pub const MIXPANEL_BROWSER: &str = "mixpanel-browser";
 
@@ -296,6 +299,28 @@ impl<'t> Resolution<'t> {
         self.import_bindings.get(b)
     }
 
+    /// The SDK family of an import binding that acts as the package object: a default or
+    /// namespace import, Ampli's `{ ampli }`, or `@amplitude/react-native`'s `{ Amplitude }`.
+    pub fn module_like(&self, b: &Binding) -> Option<Family> {
+        match self.import_binding(b)? {
+            (family, Imported::Module) => Some(*family),
+            (Family::Ampli, Imported::Named(n)) if n == "ampli" => Some(Family::Ampli),
+            (Family::Mobile, Imported::Named(n)) if n == "Amplitude" => Some(Family::Mobile),
+            _ => None,
+        }
+    }
+
+    /// The package a client's import comes from.
+    pub fn source_of(&self, client: &Client) -> Option<&str> {
+        let Root::Import(b) = &client.root else {
+            return None;
+        };
+        self.imports
+            .iter()
+            .find(|i| i.bindings.iter().any(|x| x.binding == *b))
+            .map(|i| i.source.as_str())
+    }
+
     /// The call expression node with this id, if it is a call.
     pub fn call_by_node(&self, id: usize) -> Option<&Call<'t>> {
         self.calls_by_node.get(&id).map(|&i| &self.calls[i])
@@ -443,9 +468,7 @@ impl<'t> Resolution<'t> {
             Some(recv) => {
                 let base = self.receiver(recv)?;
                 let module = match &base.root {
-                    Root::Import(b) => {
-                        matches!(self.import_binding(b), Some((_, Imported::Module)))
-                    }
+                    Root::Import(b) => self.module_like(b).is_some(),
                     Root::Global | Root::Window => true,
                     Root::Stored(_) => false,
                 };
@@ -457,6 +480,10 @@ impl<'t> Resolution<'t> {
                         instance_name(call.args, self.source)
                     }
                     ("createInstance", _) => Instance::Default,
+                    // `@amplitude/node`'s `init` returns the client.
+                    ("init", Family::Server) if self.source_of(&base) == Some(LEGACY_NODE) => {
+                        Instance::Default
+                    }
                     _ => return None,
                 };
                 let mut producers = base.producers;
@@ -498,17 +525,10 @@ impl<'t> Resolution<'t> {
                 }
                 match self.scopes.resolve_node(expr, self.source) {
                     Some(b) => {
-                        let module = match self.import_binding(&b) {
-                            Some((family, Imported::Module)) => Some(family),
-                            Some((Family::Ampli, Imported::Named(n))) if n == "ampli" => {
-                                Some(&Family::Ampli)
-                            }
-                            _ => None,
-                        };
-                        if let Some(family) = module {
+                        if let Some(family) = self.module_like(&b) {
                             return Some(Client {
                                 origin: Origin::Import,
-                                family: *family,
+                                family,
                                 instance: Instance::Default,
                                 root: Root::Import(b),
                                 root_ref: expr.id(),

@@ -12,7 +12,8 @@ use crate::builders::{self, arguments};
 use crate::edit::Edit;
 use crate::mapping::Target;
 use crate::options;
-use crate::resolve::{unwrap, Call, Client, Family, Root};
+use crate::resolve::{unwrap, Call, Client, Family, Instance as Named, Root, LEGACY_NODE};
+use std::ops::Range;
 use tree_sitter::Node;
 
 /// The variable the Mixpanel client is created in.
@@ -24,13 +25,21 @@ pub struct Instance {
     pub family: Family,
     /// The `init` call that creates it.
     pub init: usize,
+    pub init_range: Range<usize>,
+    /// The variable holding the client: `mixpanel`, or the legacy Node SDK's own (`client` in
+    /// `const client = Amplitude.init(key)`, which stays and holds the Mixpanel client).
+    pub var: String,
+    pub legacy_node: bool,
 }
 
 /// The packages whose calls this module rewrites.
-fn modern(source: &str) -> bool {
+fn supported(source: &str) -> bool {
     matches!(
         source,
-        "@amplitude/analytics-node" | "@amplitude/analytics-react-native"
+        "@amplitude/analytics-node"
+            | "@amplitude/analytics-react-native"
+            | "@amplitude/react-native"
+            | LEGACY_NODE
     )
 }
 
@@ -43,18 +52,6 @@ pub fn package(family: Family) -> &'static str {
 }
 
 impl<'t> Planner<'_, 't> {
-    /// The Amplitude package a client comes from, when it is an import.
-    fn import_source(&self, client: &Client) -> Option<&str> {
-        let Root::Import(b) = &client.root else {
-            return None;
-        };
-        self.res
-            .imports
-            .iter()
-            .find(|i| i.bindings.iter().any(|x| x.binding == *b))
-            .map(|i| i.source.as_str())
-    }
-
     /// Finds the module-level `init` statement that creates the file's client, if there is
     /// exactly one and the names it needs are free.
     pub(super) fn find_instance(&mut self) {
@@ -66,7 +63,19 @@ impl<'t> Planner<'_, 't> {
             if method != "init" || !matches!(client.family, Family::Server | Family::Mobile) {
                 continue;
             }
-            if !self.import_source(&client).is_some_and(modern) {
+            let Some(source) = self.res.source_of(&client).filter(|s| supported(s)) else {
+                continue;
+            };
+            if source == LEGACY_NODE {
+                if let Some(var) = module_declarator(call.node, self.src) {
+                    found.push(Instance {
+                        family: client.family,
+                        init: call.node.id(),
+                        init_range: call.node.byte_range(),
+                        var,
+                        legacy_node: true,
+                    });
+                }
                 continue;
             }
             let top = self
@@ -75,16 +84,28 @@ impl<'t> Planner<'_, 't> {
                 .and_then(|s| s.stmt)
                 .and_then(|s| s.parent());
             if top.is_some_and(|p| p.kind() == "program") {
-                found.push((client.family, call.node.id()));
+                found.push(Instance {
+                    family: client.family,
+                    init: call.node.id(),
+                    init_range: call.node.byte_range(),
+                    var: CLIENT.to_string(),
+                    legacy_node: false,
+                });
             }
         }
-        let names_free = !self.mp_taken && self.word_free("Mixpanel");
-        if let ([(family, init)], true) = (found.as_slice(), names_free) {
-            self.instance = Some(Instance {
-                family: *family,
-                init: *init,
-            });
+        let names_free = self.word_free("Mixpanel");
+        if let ([inst], true) = (found.as_slice(), names_free) {
+            if inst.legacy_node || !self.mp_taken {
+                self.instance = Some(inst.clone());
+            }
         }
+    }
+
+    /// Whether a stored client is the legacy Node SDK's, which keeps its variable.
+    pub(super) fn keeps_store(&self, display: &str) -> bool {
+        self.instance
+            .as_ref()
+            .is_some_and(|i| i.legacy_node && i.var == display)
     }
 
     /// Whether `word` appears nowhere in the file outside Amplitude imports.
@@ -99,7 +120,7 @@ impl<'t> Planner<'_, 't> {
 
     /// Why a call of an instance SDK is left alone when the file creates no client.
     fn no_client(&self, client: &Client) -> String {
-        let legacy = !self.import_source(client).is_some_and(modern);
+        let legacy = !self.res.source_of(client).is_some_and(supported);
         match (client.family, legacy) {
             (Family::Server, true) => "`@amplitude/node` (the legacy Node SDK): migrate to the `mixpanel` package by hand".into(),
             (_, true) => "`@amplitude/react-native` (the legacy React Native SDK): migrate to `mixpanel-react-native` by hand".into(),
@@ -116,11 +137,16 @@ impl<'t> Planner<'_, 't> {
         method: &str,
         target: Target,
     ) -> Result<Done, String> {
-        let Some(inst) = self.instance.as_ref().filter(|i| {
-            i.family == client.family && self.import_source(client).is_some_and(modern)
-        }) else {
+        let Some(inst) = self
+            .instance
+            .as_ref()
+            .filter(|i| i.family == client.family && self.belongs(i, client, call))
+        else {
             return Err(self.no_client(client));
         };
+        if client.instance != Named::Default {
+            return Err("a named instance (getInstance('name')): the file's one Mixpanel client is the default one; migrate by hand".into());
+        }
         let args = arguments(call.args);
         if args.iter().any(|a| a.kind() == "spread_element") {
             return Err("spread arguments: check the argument list by hand".into());
@@ -130,8 +156,8 @@ impl<'t> Planner<'_, 't> {
             return Err("a second init(): the file's client is created by the module-level one: migrate by hand".into());
         }
         let mut done = match client.family {
-            Family::Server => self.node(call, method, target, &args, &site)?,
-            _ => self.react_native(call, method, target, &args, &site)?,
+            Family::Server => self.node(inst, call, method, target, &args, &site)?,
+            _ => self.react_native(inst, call, method, target, &args, &site)?,
         };
         if let (Some(promise), false) = (site.promise, done.target == Target::Removed) {
             let wrapped = site.awaited.is_some() && client.family == Family::Server;
@@ -145,6 +171,26 @@ impl<'t> Planner<'_, 't> {
             }
         }
         Ok(done)
+    }
+
+    /// Whether a call goes to the file's client: through the SDK's import (the init itself, for
+    /// the legacy Node SDK), or through the legacy Node SDK's variable.
+    fn belongs(&self, inst: &Instance, client: &Client, call: &Call<'t>) -> bool {
+        match &client.root {
+            Root::Stored(key) => {
+                inst.legacy_node
+                    && self
+                        .res
+                        .stored
+                        .get(key)
+                        .is_some_and(|s| s.display == inst.var && !s.ambiguous)
+            }
+            _ if inst.legacy_node => call.node.id() == inst.init,
+            _ => self
+                .res
+                .source_of(client)
+                .is_some_and(|s| supported(s) && s != LEGACY_NODE),
+        }
     }
 
     /// The distinct id an event-options argument names (`user_id`, else `device_id`).
@@ -163,6 +209,7 @@ impl<'t> Planner<'_, 't> {
 
     fn node(
         &self,
+        inst: &Instance,
         call: &Call<'t>,
         method: &str,
         target: Target,
@@ -170,6 +217,7 @@ impl<'t> Planner<'_, 't> {
         site: &Site<'t>,
     ) -> Result<Done, String> {
         let q = self.quote;
+        let v = inst.var.as_str();
         let to = |what: &str| format!("becomes `{what}` on the `mixpanel` package's client");
         match (target, args) {
             (Target::Init, [key, rest @ ..]) if rest.len() <= 1 => {
@@ -177,7 +225,11 @@ impl<'t> Planner<'_, 't> {
                     None => None,
                     Some(o) => Some(options::node_config(self.src, unwrap(*o))?),
                 };
-                let mut text = format!("const {CLIENT} = Mixpanel.init({}", self.text(*key));
+                let mut text = if inst.legacy_node {
+                    format!("Mixpanel.init({}", self.text(*key))
+                } else {
+                    format!("const {v} = Mixpanel.init({}", self.text(*key))
+                };
                 let mut notes = Vec::new();
                 if let Some(cfg) = config {
                     if !cfg.pairs.is_empty() {
@@ -193,6 +245,9 @@ impl<'t> Planner<'_, 't> {
                 text.push(')');
                 let mut d = self.replace(call, Target::Init, text, to("Mixpanel.init"));
                 d.notes = notes;
+                if inst.legacy_node {
+                    d.gone.push(inst.init_range.clone());
+                }
                 Ok(d)
             }
             (Target::Track, [..]) => {
@@ -203,8 +258,8 @@ impl<'t> Planner<'_, 't> {
                 }
                 let merged = options::merge_props(self.src, props, &pairs);
                 let mut text = match &merged {
-                    Some(p) => format!("{CLIENT}.track({event}, {p})"),
-                    None => format!("{CLIENT}.track({event})"),
+                    Some(p) => format!("{v}.track({event}, {p})"),
+                    None => format!("{v}.track({event})"),
                 };
                 let mut notes = Vec::new();
                 if !pairs.iter().any(|p| p.starts_with("distinct_id:")) {
@@ -220,23 +275,22 @@ impl<'t> Planner<'_, 't> {
                 d.notes = notes;
                 Ok(d)
             }
+            (Target::People, [user, device, builder]) if inst.legacy_node => {
+                let uid = match (self.is_nullish(*user), self.is_nullish(*device)) {
+                    (false, true) => self.text(*user).to_string(),
+                    (true, false) => self.text(*device).to_string(),
+                    (false, false) => format!("{} ?? {}", self.text(*user), self.text(*device)),
+                    (true, true) => {
+                        return Err("identify without a user id or a device id: migrate by hand".into())
+                    }
+                };
+                self.node_people(v, call, site, *builder, &uid, to("mixpanel.people.*"))
+            }
             (Target::People, [builder, opts]) => {
                 let uid = self
                     .distinct_id(Some(*opts))?
                     .ok_or("identify without user_id or device_id: Mixpanel's people calls need a distinct id; migrate by hand")?;
-                let (chain, gone) = self.builder(*builder, super::calls::Builder::Identify, site)?;
-                let calls = builders::people_calls(self.src, &chain.ops)?;
-                let texts: Vec<String> = calls
-                    .calls
-                    .iter()
-                    .map(|c| format!("{CLIENT}.{}", builders::with_first_arg(c, &uid)))
-                    .collect();
-                let mut d = self.multi(call, site, &texts, Target::People, to("mixpanel.people.*"))?;
-                d.edits.extend(gone.iter().cloned().map(Edit::delete));
-                d.notes = calls.notes;
-                d.gone = gone;
-                d.gone.push(chain.new.byte_range());
-                Ok(d)
+                self.node_people(v, call, site, *builder, &uid, to("mixpanel.people.*"))
             }
             (Target::People, [_]) => Err("identify without event options: Mixpanel's Node people calls need the user's distinct id; migrate by hand".into()),
             (Target::SetGroup, [kind, name, opts]) => {
@@ -247,7 +301,7 @@ impl<'t> Planner<'_, 't> {
                     "string" => self.text(*kind).to_string(),
                     _ => format!("[{}]", self.text(*kind)),
                 };
-                let text = format!("{CLIENT}.people.set({uid}, {{ {key}: {} }})", self.text(*name));
+                let text = format!("{v}.people.set({uid}, {{ {key}: {} }})", self.text(*name));
                 let mut d = self.replace(call, Target::PeopleSet, text, to("mixpanel.people.set"));
                 d.notes.push("Mixpanel's Node SDK has no super properties: later events must carry the group themselves".into());
                 Ok(d)
@@ -262,7 +316,7 @@ impl<'t> Planner<'_, 't> {
                         None => format!("distinct_id: {u}"),
                     });
                 }
-                let text = format!("{CLIENT}.track({q}Revenue{q}, {})", props.object());
+                let text = format!("{v}.track({q}Revenue{q}, {})", props.object());
                 let mut d = self.replace(call, Target::Revenue, text, to("mixpanel.track"));
                 d.edits.extend(gone.iter().cloned().map(Edit::delete));
                 d.gone = gone;
@@ -276,12 +330,14 @@ impl<'t> Planner<'_, 't> {
 
     fn react_native(
         &self,
+        inst: &Instance,
         call: &Call<'t>,
         method: &str,
         target: Target,
         args: &[Node<'t>],
         site: &Site<'t>,
     ) -> Result<Done, String> {
+        let v = inst.var.as_str();
         let to = |what: &str| format!("becomes `{what}` on the mixpanel-react-native client");
         let replace = |target: Target, text: String| {
             let what = text.split('(').next().unwrap_or_default().to_string();
@@ -297,15 +353,15 @@ impl<'t> Planner<'_, 't> {
                 };
                 let user = user.filter(|u| !self.is_nullish(*u));
                 let mut texts = vec![format!(
-                    "const {CLIENT} = new Mixpanel({}, true)",
+                    "const {v} = new Mixpanel({}, true)",
                     self.text(*key)
                 )];
                 let mut notes = vec!["trackAutomaticEvents is on, like Amplitude's default session events".to_string()];
-                let mut init = format!("{CLIENT}.init()");
+                let mut init = format!("{v}.init()");
                 if let Some(o) = opts.filter(|o| !self.is_nullish(*o)) {
                     let cfg = options::node_config(self.src, unwrap(o))?;
                     if cfg.pairs.iter().any(|p| p.contains("api-eu")) {
-                        init = format!("{CLIENT}.init(false, {{}}, 'https://api-eu.mixpanel.com')");
+                        init = format!("{v}.init(false, {{}}, 'https://api-eu.mixpanel.com')");
                     }
                     if !cfg.dropped.is_empty() {
                         notes.push(format!(
@@ -316,44 +372,48 @@ impl<'t> Planner<'_, 't> {
                 }
                 texts.push(init);
                 if let Some(u) = user {
-                    texts.push(format!("{CLIENT}.identify({})", self.text(u)));
+                    texts.push(format!("{v}.identify({})", self.text(u)));
                 }
                 let mut d = self.multi(call, site, &texts, Target::Init, to("new Mixpanel(token, true)"))?;
                 d.notes = notes;
                 Ok(d)
             }
-            (Target::Track, [e]) => Ok(replace(Target::Track, format!("{CLIENT}.track({})", self.text(*e)))),
+            (Target::Track, [e]) => Ok(replace(Target::Track, format!("{v}.track({})", self.text(*e)))),
             (Target::Track, [e, p]) => Ok(replace(
                 Target::Track,
-                format!("{CLIENT}.track({}, {})", self.text(*e), self.text(*p)),
+                format!("{v}.track({}, {})", self.text(*e), self.text(*p)),
             )),
             (Target::Identify, [id]) if self.is_nullish(*id) => {
-                Ok(replace(Target::Reset, format!("{CLIENT}.reset()")))
+                Ok(replace(Target::Reset, format!("{v}.reset()")))
             }
             (Target::Identify, [id]) => Ok(replace(
                 Target::Identify,
-                format!("{CLIENT}.identify({})", self.text(*id)),
+                format!("{v}.identify({})", self.text(*id)),
             )),
-            (Target::Reset, []) if method == "reset" => Ok(replace(Target::Reset, format!("{CLIENT}.reset()"))),
-            (Target::SetGroup, [k, v]) => Ok(replace(
+            (Target::Reset, []) if method == "reset" => Ok(replace(Target::Reset, format!("{v}.reset()"))),
+            (Target::PeopleSet, [p]) => Ok(replace(
+                Target::PeopleSet,
+                format!("{v}.getPeople().set({})", self.text(*p)),
+            )),
+            (Target::SetGroup, [k, val]) => Ok(replace(
                 Target::SetGroup,
-                format!("{CLIENT}.setGroup({}, {})", self.text(*k), self.text(*v)),
+                format!("{v}.setGroup({}, {})", self.text(*k), self.text(*val)),
             )),
-            (Target::Removed, []) => Ok(replace(Target::Track, format!("{CLIENT}.flush()")))
+            (Target::Removed, []) => Ok(replace(Target::Track, format!("{v}.flush()")))
                 .map(|mut d| {
                     d.target = Target::Removed;
                     d.to = to("mixpanel.flush");
                     d
                 }),
             (Target::OptOut, [flag]) => match self.text(unwrap(*flag)) {
-                "true" => Ok(replace(Target::OptOut, format!("{CLIENT}.optOutTracking()"))),
-                "false" => Ok(replace(Target::OptIn, format!("{CLIENT}.optInTracking()"))),
+                "true" => Ok(replace(Target::OptOut, format!("{v}.optOutTracking()"))),
+                "false" => Ok(replace(Target::OptIn, format!("{v}.optInTracking()"))),
                 _ => Err("setOptOut with a value known only at run time: use optOutTracking() or optInTracking() by hand".into()),
             },
             (Target::People, [builder]) => {
                 let (chain, gone) = self.builder(*builder, super::calls::Builder::Identify, site)?;
                 let calls = builders::rn_people_calls(self.src, &chain.ops)?;
-                let texts: Vec<String> = calls.calls.iter().map(|c| format!("{CLIENT}.{c}")).collect();
+                let texts: Vec<String> = calls.calls.iter().map(|c| format!("{v}.{c}")).collect();
                 let mut d = self.multi(call, site, &texts, Target::People, to("mixpanel.getPeople()"))?;
                 d.edits.extend(gone.iter().cloned().map(Edit::delete));
                 d.notes = calls.notes;
@@ -363,6 +423,31 @@ impl<'t> Planner<'_, 't> {
             }
             _ => Err(format!("`{method}` has no counterpart in mixpanel-react-native, or these arguments do not: migrate by hand")),
         }
+    }
+
+    /// `identify` for Node: one `people.<op>(distinctId, …)` per operation kind.
+    fn node_people(
+        &self,
+        v: &str,
+        call: &Call<'t>,
+        site: &Site<'t>,
+        builder: Node<'t>,
+        uid: &str,
+        to: String,
+    ) -> Result<Done, String> {
+        let (chain, gone) = self.builder(builder, super::calls::Builder::Identify, site)?;
+        let calls = builders::people_calls(self.src, &chain.ops)?;
+        let texts: Vec<String> = calls
+            .calls
+            .iter()
+            .map(|c| format!("{v}.{}", builders::with_first_arg(c, uid)))
+            .collect();
+        let mut d = self.multi(call, site, &texts, Target::People, to)?;
+        d.edits.extend(gone.iter().cloned().map(Edit::delete));
+        d.notes = calls.notes;
+        d.gone = gone;
+        d.gone.push(chain.new.byte_range());
+        Ok(d)
     }
 
     /// A Node event: the name, the properties and the mapped event options, from
@@ -423,4 +508,20 @@ impl<'t> Planner<'_, 't> {
             (_, false) => format!("import Mixpanel from {q}{pkg}{q}{semi}"),
         }
     }
+}
+
+/// `const name = X.init(…)` at module level, one declarator: the name.
+fn module_declarator(call: Node, src: &str) -> Option<String> {
+    let declarator = call
+        .parent()
+        .filter(|p| p.kind() == "variable_declarator")?;
+    let declaration = declarator.parent()?;
+    let top = declaration.parent()?.kind() == "program"
+        && declaration.named_child_count() == 1
+        && matches!(
+            declaration.kind(),
+            "lexical_declaration" | "variable_declaration"
+        );
+    let name = declarator.child_by_field_name("name")?;
+    (top && name.kind() == "identifier").then(|| src[name.byte_range()].to_string())
 }
