@@ -254,7 +254,7 @@ impl<'t> Planner<'_, 't> {
                 let (event, props, extra) = self.event_parts(args)?;
                 let mut pairs = extra.props;
                 if let Some(g) = extra.groups {
-                    pairs.push(format!("...{g}"));
+                    pairs.push(spread_text(&g));
                 }
                 let merged = options::merge_props(self.src, props, &pairs);
                 let mut text = match &merged {
@@ -324,6 +324,7 @@ impl<'t> Planner<'_, 't> {
                 Ok(d)
             }
             (Target::Removed, []) => self.remove(method, site),
+            (Target::GroupIdentify, _) => Err("group Identify: Mixpanel's Node SDK has mixpanel.groups.set/set_once/unset/union/remove(type, name, …): migrate by hand".into()),
             _ => Err(format!("`{method}` has no counterpart in Mixpanel's Node SDK, or these arguments do not: migrate by hand")),
         }
     }
@@ -524,4 +525,49 @@ fn module_declarator(call: Node, src: &str) -> Option<String> {
         );
     let name = declarator.child_by_field_name("name")?;
     (top && name.kind() == "identifier").then(|| src[name.byte_range()].to_string())
+}
+
+/// An object literal's members as text (`{ org: id }` → `org: id`), else `...expr`.
+fn spread_text(text: &str) -> String {
+    let single = one_braced(text);
+    match text.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+        Some(inner) if single && !inner.trim().is_empty() => {
+            inner.trim().trim_end_matches(',').to_string()
+        }
+        _ => format!("...{text}"),
+    }
+}
+
+/// Whether the text's first `{` closes at its last byte (`{ a } ?? { b }` does not).
+fn one_braced(text: &str) -> bool {
+    let mut depth = 0usize;
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'{' => depth += 1,
+            b'}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 && i + 1 != text.len() {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_objects_are_inlined_only_when_one_literal() {
+        assert_eq!(spread_text("{ org: id }"), "org: id");
+        assert_eq!(
+            spread_text("{ a: 1 } ?? { b: 2 }"),
+            "...{ a: 1 } ?? { b: 2 }"
+        );
+        assert_eq!(spread_text("groups"), "...groups");
+        assert_eq!(spread_text("{}"), "...{}");
+    }
 }
