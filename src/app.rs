@@ -4,9 +4,10 @@
 //! and decide the exit status. Reading and writing files happens here and in `write.rs`;
 //! everything in between is pure.
 
-use crate::cli::{exit, ApplyArgs, CheckArgs, Cli, Command, RunArgs};
+use crate::cli::{exit, ApplyArgs, CheckArgs, Cli, Command, InventoryArgs, RunArgs};
 use crate::discover::{self, io_reason, Target};
 use crate::engine::{self, Located};
+use crate::inventory;
 use crate::lang::Kind;
 use crate::manifest;
 use crate::mapping;
@@ -43,6 +44,8 @@ pub struct FileResult {
     pub error: Option<String>,
     /// Amplitude module names its final text still holds, for the package.json files.
     pub modules: std::collections::BTreeSet<String>,
+    /// The events the file tracks (`inventory` only).
+    pub events: inventory::FileInventory,
 }
 
 /// Runs a parsed command line and returns the exit code.
@@ -51,6 +54,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Diff(args) => run_diff(args),
         Command::Apply(args) => run_apply(args),
         Command::Check(args) => run_check(args),
+        Command::Inventory(args) => run_inventory(args),
     };
     match result {
         Ok(code) => code,
@@ -64,12 +68,20 @@ pub fn run(cli: Cli) -> u8 {
 
 /// Discovers and processes every file, returning results in path order.
 fn process_all(args: &RunArgs) -> (Vec<FileResult>, discover::Discovered) {
+    process_all_with(args, process)
+}
+
+/// Discovers every file and runs `per_file` on each, returning results in path order.
+fn process_all_with(
+    args: &RunArgs,
+    per_file: fn(&Target, u64) -> Option<FileResult>,
+) -> (Vec<FileResult>, discover::Discovered) {
     let mut found = discover::discover(&args.paths, args.no_ignore);
     let targets = std::mem::take(&mut found.targets);
     let work = || -> Vec<FileResult> {
         targets
             .par_iter()
-            .filter_map(|t| process(t, args.max_file_size))
+            .filter_map(|t| per_file(t, args.max_file_size))
             .collect()
     };
     let results = match args.jobs {
@@ -87,39 +99,10 @@ fn process_all(args: &RunArgs) -> (Vec<FileResult>, discover::Discovered) {
 
 /// Reads and transforms one file; `None` when it cannot contain Amplitude.
 pub fn process(t: &Target, max_size: u64) -> Option<FileResult> {
-    let mut r = FileResult {
-        display: t.display.clone(),
-        path: t.path.clone(),
-        kind: Some(t.kind),
-        ..FileResult::default()
+    let (mut r, text) = match load(t, max_size) {
+        Loaded::Text(r, text) => (r, text),
+        Loaded::Done(done) => return done,
     };
-    let bytes = match std::fs::read(&t.path) {
-        Ok(b) => b,
-        Err(e) => {
-            r.error = Some(format!("cannot read it: {}", io_reason(&e)));
-            return Some(r);
-        }
-    };
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return prefilter::may_contain_utf16(&bytes)
-            .then(|| skipped(r, "UTF-16 text: convert it to UTF-8 to migrate it".into()));
-    }
-    if !prefilter::may_contain(&bytes) {
-        return None;
-    }
-    if bytes.len() as u64 > max_size {
-        let why = format!("larger than {max_size} bytes (raise --max-file-size to include it)");
-        return Some(skipped(r, why));
-    }
-    let Ok(text) = String::from_utf8(bytes) else {
-        return Some(skipped(r, "not valid UTF-8".into()));
-    };
-    if looks_minified(t.kind, &text) {
-        let why = format!(
-            "looks minified (a line over {MINIFIED_LINE} bytes); migrate its source instead"
-        );
-        return Some(skipped(r, why));
-    }
     let out = engine::transform_file(t.kind, &text);
     r.modules = manifest::quoted_modules(out.output.as_deref().unwrap_or(&text));
     r.rewrites = out.rewrites;
@@ -131,6 +114,67 @@ pub fn process(t: &Target, max_size: u64) -> Option<FileResult> {
         r.output = out.output;
     }
     Some(r)
+}
+
+/// Reads one file and lists the events it tracks; `None` when it cannot contain Amplitude.
+fn process_inventory(t: &Target, max_size: u64) -> Option<FileResult> {
+    let (mut r, text) = match load(t, max_size) {
+        Loaded::Text(r, text) => (r, text),
+        Loaded::Done(done) => return done,
+    };
+    match inventory::file_events(t.kind, &text) {
+        Ok(events) => r.events = events,
+        Err(why) => r.error = Some(why),
+    }
+    Some(r)
+}
+
+/// What reading a code file for analysis gave.
+enum Loaded {
+    /// Its result so far, and its text.
+    Text(FileResult, String),
+    /// Its whole result (unreadable, skipped), or `None` when it cannot contain Amplitude.
+    Done(Option<FileResult>),
+}
+
+/// Reads a code file for analysis, with the prefilter and the skip rules.
+fn load(t: &Target, max_size: u64) -> Loaded {
+    let mut r = FileResult {
+        display: t.display.clone(),
+        path: t.path.clone(),
+        kind: Some(t.kind),
+        ..FileResult::default()
+    };
+    let bytes = match std::fs::read(&t.path) {
+        Ok(b) => b,
+        Err(e) => {
+            r.error = Some(format!("cannot read it: {}", io_reason(&e)));
+            return Loaded::Done(Some(r));
+        }
+    };
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Loaded::Done(
+            prefilter::may_contain_utf16(&bytes)
+                .then(|| skipped(r, "UTF-16 text: convert it to UTF-8 to migrate it".into())),
+        );
+    }
+    if !prefilter::may_contain(&bytes) {
+        return Loaded::Done(None);
+    }
+    if bytes.len() as u64 > max_size {
+        let why = format!("larger than {max_size} bytes (raise --max-file-size to include it)");
+        return Loaded::Done(Some(skipped(r, why)));
+    }
+    let Ok(text) = String::from_utf8(bytes) else {
+        return Loaded::Done(Some(skipped(r, "not valid UTF-8".into())));
+    };
+    if looks_minified(t.kind, &text) {
+        let why = format!(
+            "looks minified (a line over {MINIFIED_LINE} bytes); migrate its source instead"
+        );
+        return Loaded::Done(Some(skipped(r, why)));
+    }
+    Loaded::Text(r, text)
 }
 
 /// Whether a line of the file's code is longer than [`MINIFIED_LINE`].
@@ -261,6 +305,29 @@ fn run_check(args: CheckArgs) -> io::Result<u8> {
     }
     if args.format == crate::cli::CheckFormat::Text {
         writeln!(err, "{}", render::check::total_line(&results))?;
+    }
+    Ok(status)
+}
+
+fn run_inventory(args: InventoryArgs) -> io::Result<u8> {
+    let (results, found) = process_all_with(&args.run, process_inventory);
+    let status = if has_errors(&results, &found) {
+        exit::ERROR
+    } else {
+        exit::OK
+    };
+    let text = render::inventory::render(&results, found.errors.len(), args.format);
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(status),
+        other => other?,
+    }
+    let mut err = io::stderr().lock();
+    for line in render::summary::problems(&results, &found) {
+        writeln!(err, "{line}")?;
+    }
+    for line in render::inventory::left_out(&results) {
+        writeln!(err, "{line}")?;
     }
     Ok(status)
 }

@@ -24,7 +24,8 @@ Examples:
   amp2mp diff                      show what would change under the current directory
   amp2mp diff src > m.patch && git apply m.patch
   amp2mp apply                     rewrite in place (refuses files with uncommitted changes)
-  amp2mp check --format json       list every Amplitude use left, for CI";
+  amp2mp check --format json       list every Amplitude use left, for CI
+  amp2mp inventory --format csv    every tracked event, its call sites and property keys";
 
 /// Migrate JavaScript/TypeScript code from the Amplitude analytics SDKs to Mixpanel.
 ///
@@ -46,6 +47,9 @@ pub enum Command {
     Apply(ApplyArgs),
     /// Report every Amplitude use left; exit 1 if there is any.
     Check(CheckArgs),
+    /// List every event name passed to an Amplitude tracking call, with its call sites and
+    /// property keys (the data audit: decide which events to bring to Mixpanel).
+    Inventory(InventoryArgs),
 }
 
 /// Options every command takes.
@@ -85,6 +89,15 @@ pub struct CheckArgs {
     pub format: CheckFormat,
 }
 
+#[derive(Args, Debug, Clone)]
+pub struct InventoryArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = InventoryFormat::Table)]
+    pub format: InventoryFormat,
+}
+
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Color {
     /// Color when the output is a terminal
@@ -99,6 +112,18 @@ pub enum CheckFormat {
     Text,
     /// One JSON object: {"findings": [...], "summary": {...}}
     Json,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InventoryFormat {
+    /// Aligned columns for a terminal: event, kind, calls, keys, first location
+    Table,
+    /// One JSON object: {"events": [...], "summary": {...}}, every location included
+    Json,
+    /// RFC 4180 CSV, one row per event; keys and locations joined with `;`
+    Csv,
+    /// A Markdown table for a pull request or an issue, every location included
+    Markdown,
 }
 
 impl Color {

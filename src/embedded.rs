@@ -1038,6 +1038,39 @@ fn identifiers(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
     found
 }
 
+/// Runs `analyse` over the code of a `markup` file, for readers other than the transform
+/// (`inventory`): once per unit that may use Amplitude, on its blocks and its markup code
+/// joined as one program (as the transform's report pass sees them). `analyse` gets the
+/// grammar and the program and returns what it found at program offsets; those come back at
+/// offsets of the whole file.
+pub fn analyse<T>(
+    markup: Markup,
+    text: &str,
+    mut analyse: impl FnMut(Lang, &str) -> Vec<(usize, T)>,
+) -> Vec<(usize, T)> {
+    let scanned = Scanner::run(markup, text);
+    let mut found = Vec::new();
+    for unit in units(markup, &scanned) {
+        let blocks: Vec<&Script> = unit
+            .blocks
+            .iter()
+            .filter_map(|&i| scanned.scripts.get(i))
+            .collect();
+        let mut code = blocks
+            .iter()
+            .map(|s| &s.content)
+            .chain(unit.markup.iter().map(|m| &m.range));
+        if !code.any(|r| prefilter::may_contain(&text.as_bytes()[r.clone()])) {
+            continue;
+        }
+        let joined = Joined::new(text, &blocks, &[], &unit.markup);
+        for (at, item) in analyse(unit.lang, &joined.text) {
+            found.push((joined.to_file(at).0, item));
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

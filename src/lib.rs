@@ -10,6 +10,7 @@ pub mod discover;
 pub mod edit;
 pub mod embedded;
 pub mod engine;
+pub mod inventory;
 pub mod lang;
 pub mod manifest;
 pub mod mapping;

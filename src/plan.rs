@@ -668,6 +668,16 @@ fn member_text(src: &str, r: Range<usize>) -> String {
     name.to_string()
 }
 
+/// Every call on an Amplitude client in a resolved file, with its client and method as the
+/// planner decides them: for readers other than the planner (`inventory`).
+pub(crate) fn amplitude_calls<'t>(res: &Resolution<'t>) -> Vec<(Call<'t>, Client, String)> {
+    let p = Planner::new(res);
+    res.calls
+        .iter()
+        .filter_map(|c| p.classify(c).map(|(client, method)| (*c, client, method)))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,267 @@
+//! End-to-end tests of `amp2mp inventory`: the real binary on a copy of the fixture project in
+//! `tests/data/inventory/` (legacy, browser, Node and Ampli calls, a Vue component, and a
+//! Firebase `logEvent` and a local class that must not appear), compared byte for byte with
+//! `expected.{table,json,csv,md}` there; and the warnings and exit codes around it.
+//!
+//! `AMP2MP_BLESS=inventory cargo test --test inventory` rewrites the expected files from the
+//! current output: review the diff before committing it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_amp2mp");
+
+/// A home directory that does not exist, so neither amp2mp's walk (git's global excludes file)
+/// nor git reads the configuration of whoever runs the tests.
+const NO_HOME: &str = "/nonexistent-amp2mp-test-home";
+
+/// Each format and the file holding its expected output.
+const FORMATS: &[(&str, &str)] = &[
+    ("table", "expected.table"),
+    ("json", "expected.json"),
+    ("csv", "expected.csv"),
+    ("markdown", "expected.md"),
+];
+
+/// Removes the environment that would change what amp2mp does.
+fn isolate(cmd: &mut Command) -> &mut Command {
+    for var in [
+        "CLICOLOR",
+        "CLICOLOR_FORCE",
+        "NO_COLOR",
+        "TERM",
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "GIT_INDEX_FILE",
+        "GIT_OBJECT_DIRECTORY",
+        "GIT_CEILING_DIRECTORIES",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("HOME", NO_HOME)
+        .env("XDG_CONFIG_HOME", NO_HOME)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+}
+
+/// What one run of the binary gave.
+#[derive(Debug)]
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs amp2mp in `dir` with `args`; stdout and stderr must be UTF-8.
+fn amp2mp(dir: &Path, args: &[&str]) -> Out {
+    let mut cmd = Command::new(BIN);
+    let out = isolate(&mut cmd)
+        .current_dir(dir)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run amp2mp");
+    Out {
+        code: out.status.code().expect("amp2mp exited with a code"),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+fn tempdir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("amp2mp-inventory-")
+        .tempdir()
+        .expect("create a temp dir")
+}
+
+/// Writes `bytes` to `dir/rel`, creating the parent directories.
+fn put(dir: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, bytes).unwrap();
+}
+
+fn fixture_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/inventory")
+}
+
+/// Copies the fixture project (not its expected outputs) into `to`.
+fn copy_fixture(from: &Path, to: &Path) {
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let name = e.file_name().into_string().unwrap();
+        if e.file_type().unwrap().is_dir() {
+            std::fs::create_dir(to.join(&name)).unwrap();
+            copy_fixture(&e.path(), &to.join(&name));
+        } else if !name.starts_with("expected.") {
+            std::fs::copy(e.path(), to.join(&name)).unwrap();
+        }
+    }
+}
+
+/// A temp dir holding a copy of the fixture project.
+fn project() -> tempfile::TempDir {
+    let tmp = tempdir();
+    copy_fixture(&fixture_dir(), tmp.path());
+    tmp
+}
+
+#[test]
+fn every_format_is_exact_on_the_fixture_project() {
+    let tmp = project();
+    let bless = std::env::var("AMP2MP_BLESS").is_ok_and(|b| b == "inventory");
+    for (format, file) in FORMATS {
+        let out = amp2mp(tmp.path(), &["inventory", "--format", format]);
+        assert_eq!((out.code, out.stderr.as_str()), (0, ""), "{format}");
+        let path = fixture_dir().join(file);
+        if bless {
+            std::fs::write(&path, &out.stdout).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            out.stdout, expected,
+            "--format {format} differs from {file}"
+        );
+    }
+}
+
+#[test]
+fn table_is_the_default_and_paths_and_jobs_do_not_change_the_bytes() {
+    let tmp = project();
+    let expected = std::fs::read_to_string(fixture_dir().join("expected.table")).unwrap();
+    for args in [
+        &["inventory"][..],
+        &["inventory", "."],
+        &["inventory", "--jobs", "1", "server", "src"],
+        &["inventory", "-j", "8", "--format", "table"],
+    ] {
+        let out = amp2mp(tmp.path(), args);
+        assert_eq!(
+            (out.code, out.stdout.as_str()),
+            (0, expected.as_str()),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn json_has_the_documented_shape() {
+    let tmp = project();
+    let out = amp2mp(tmp.path(), &["inventory", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let events = v["events"].as_array().unwrap();
+    for e in events {
+        let keys: Vec<&str> = e.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            ["calls", "dynamic", "event", "keys", "kind", "locations"]
+        );
+        assert_eq!(
+            e["calls"].as_u64().unwrap() as usize,
+            e["locations"].as_array().unwrap().len()
+        );
+    }
+    let names: Vec<&str> = events
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert!(!names.contains(&"purchase") && !names.contains(&"Local Only"));
+    assert!(!names.contains(&"Not Amplitude"));
+    let calls: u64 = events.iter().map(|e| e["calls"].as_u64().unwrap()).sum();
+    assert_eq!(v["summary"]["calls"].as_u64(), Some(calls));
+    assert_eq!(v["summary"]["events"].as_u64(), Some(events.len() as u64));
+}
+
+#[test]
+fn skipped_files_and_calls_in_syntax_errors_are_warned_about() {
+    let tmp = tempdir();
+    let dir = tmp.path();
+    put(
+        dir,
+        "a.js",
+        "import amplitude from 'amplitude-js';\namplitude.getInstance().logEvent('Kept');\namplitude.getInstance().logEvent('Broken', { a: });\n",
+    );
+    put(dir, "b.js", b"import 'amplitude-js';\n// \xff\n");
+    let out = amp2mp(dir, &["inventory", "--format", "csv"]);
+    assert_eq!(out.code, 0);
+    assert_eq!(
+        out.stdout,
+        "event,dynamic,calls,keys,locations,kind\nKept,false,1,,a.js:2:1,track\n"
+    );
+    assert_eq!(
+        out.stderr,
+        "amp2mp: warning: b.js: skipped: not valid UTF-8\n\
+         amp2mp: warning: a.js: 1 tracking call inside a syntax error left out of the inventory: fix the syntax and run it again\n"
+    );
+    let json = amp2mp(dir, &["inventory", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        v["summary"],
+        serde_json::json!({
+            "events": 1, "dynamic": 0, "calls": 1, "files": 1,
+            "skipped": 1, "left_out": 1, "errors": 0
+        })
+    );
+}
+
+#[test]
+fn a_missing_path_exits_2_and_the_rest_is_listed() {
+    let tmp = tempdir();
+    let dir = tmp.path();
+    put(
+        dir,
+        "a.ts",
+        "import { track } from '@amplitude/analytics-browser';\ntrack('A', { x: 1 });\n",
+    );
+    let out = amp2mp(dir, &["inventory", "--format", "markdown", "a.ts", "nope"]);
+    assert_eq!(out.code, 2);
+    assert_eq!(
+        out.stdout,
+        "| Event | Kind | Calls | Keys | Locations |\n| --- | --- | ---: | --- | --- |\n| `A` | track | 1 | `x` | `a.ts:2:1` |\n\n1 event (0 dynamic), 1 call in 1 file.\n"
+    );
+    assert!(
+        out.stderr.starts_with("amp2mp: error: nope"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn no_tracking_calls_in_every_format() {
+    let tmp = tempdir();
+    let dir = tmp.path();
+    put(
+        dir,
+        "a.js",
+        "import amplitude from 'amplitude-js';\namplitude.getInstance().setUserId('u');\n",
+    );
+    let expect = [
+        ("table", "no tracking calls found\n"),
+        (
+            "json",
+            "{\"events\":[],\"summary\":{\"calls\":0,\"dynamic\":0,\"errors\":0,\"events\":0,\"files\":0,\"left_out\":0,\"skipped\":0}}\n",
+        ),
+        ("csv", "event,dynamic,calls,keys,locations,kind\n"),
+        ("markdown", "No tracking calls found.\n"),
+    ];
+    for (format, stdout) in expect {
+        let out = amp2mp(dir, &["inventory", "--format", format]);
+        assert_eq!(
+            (out.code, out.stdout.as_str(), out.stderr.as_str()),
+            (0, stdout, "")
+        );
+    }
+}
+
+#[test]
+fn inventory_changes_nothing_on_disk() {
+    let tmp = project();
+    let before = std::fs::read(tmp.path().join("src/legacy.js")).unwrap();
+    amp2mp(tmp.path(), &["inventory", "--format", "json"]);
+    assert_eq!(
+        std::fs::read(tmp.path().join("src/legacy.js")).unwrap(),
+        before
+    );
+}
