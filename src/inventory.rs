@@ -321,7 +321,7 @@ fn properties(arg: Option<Node>, src: &str) -> Vec<Key> {
         "object" => object_keys(v, src),
         "null" | "undefined" => Vec::new(),
         "spread_element" => vec![spread(v, src)],
-        _ => vec![Key::Spread(one_line(&text(arg, src)))],
+        _ => vec![spread_of(v, src)],
     }
 }
 
@@ -341,11 +341,26 @@ fn object_keys(object: Node, src: &str) -> Vec<Key> {
 
 /// `...expr` → the spread's key.
 fn spread(node: Node, src: &str) -> Key {
-    let inner = node.named_child(0).map_or_else(
-        || text(node, src).trim_start_matches('.').to_string(),
-        |n| text(n, src),
+    match node.named_child(0).filter(|n| !n.is_extra()) {
+        Some(inner) => spread_of(value(inner), src),
+        None => Key::Spread(text(node, src).trim_start_matches('.').to_string()),
+    }
+}
+
+/// The key for spreading `expr` (types and parentheses stripped): in parentheses again when
+/// `...` would not read as applying to all of it (`...(a || b)`).
+fn spread_of(expr: Node, src: &str) -> Key {
+    let t = one_line(&text(expr, src));
+    let simple = matches!(
+        expr.kind(),
+        "identifier"
+            | "member_expression"
+            | "subscript_expression"
+            | "call_expression"
+            | "this"
+            | "object"
     );
-    Key::Spread(one_line(&inner))
+    Key::Spread(if simple { t } else { format!("({t})") })
 }
 
 /// A member's key node as a key: a computed key of a literal string is that string.
@@ -375,7 +390,7 @@ fn key(node: Node, src: &str) -> Key {
 fn event_name(arg: Node, src: &str) -> EventName {
     match literal(value(arg), src) {
         Some(s) => EventName::Literal(s),
-        None => EventName::Dynamic(one_line(&text(arg, src))),
+        None => EventName::Dynamic(one_line(&text(value(arg), src))),
     }
 }
 
@@ -601,6 +616,16 @@ mod tests {
             ("ampli", vec!["title".to_string()])
         );
         assert!(got[4].1);
+    }
+
+    #[test]
+    fn types_and_parentheses_are_not_part_of_a_name() {
+        let src = "import { track } from '@amplitude/analytics-browser';\ntrack(name as string, props as P | undefined);\ntrack(('Paren'), { ...(a || b), ...c!, ...(d) });\ntrack(<string>x, (e ?? f));\n";
+        let got = events(Lang::TypeScript, src);
+        assert_eq!(names(&got), ["name", "Paren", "x"]);
+        assert_eq!(got[0].3, ["...props"]);
+        assert_eq!(got[1].3, ["...(a || b)", "...c", "...d"]);
+        assert_eq!(got[2].3, ["...(e ?? f)"]);
     }
 
     #[test]

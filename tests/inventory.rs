@@ -265,3 +265,64 @@ fn inventory_changes_nothing_on_disk() {
         before
     );
 }
+
+/// Every `fixtures/*/input.*` file.
+fn fixture_inputs() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut inputs: Vec<PathBuf> = std::fs::read_dir(root)
+        .unwrap()
+        .flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("input."))
+        })
+        .collect();
+    inputs.sort();
+    inputs
+}
+
+#[test]
+fn every_site_is_a_call_check_reports_on_the_fixtures() {
+    use amp2mp::engine;
+    use amp2mp::inventory::file_events;
+    use amp2mp::lang::Kind;
+    let mut sites = 0;
+    for path in fixture_inputs() {
+        let kind = Kind::from_path(&path).unwrap();
+        let src = std::fs::read_to_string(&path).unwrap();
+        let inv = file_events(kind, &src).unwrap();
+        let findings = engine::transform_file(kind, &src).findings;
+        for s in &inv.sites {
+            sites += 1;
+            let reported = findings.iter().any(|f| {
+                (f.line, f.column) == (s.line, s.column) && f.finding.rule == "amplitude-call"
+            });
+            assert!(
+                reported,
+                "{}:{}:{}: {:?} is not a call check reports",
+                path.display(),
+                s.line,
+                s.column,
+                s.event
+            );
+        }
+    }
+    assert!(sites > 50, "only {sites} sites in the fixtures");
+}
+
+#[test]
+fn cut_fixtures_never_panic() {
+    use amp2mp::inventory::file_events;
+    use amp2mp::lang::Kind;
+    for path in fixture_inputs() {
+        let kind = Kind::from_path(&path).unwrap();
+        let src = std::fs::read_to_string(&path).unwrap();
+        let step = (src.len() / 12).max(1);
+        for cut in (0..src.len()).step_by(step).filter(|&c| src.is_char_boundary(c)) {
+            let _ = file_events(kind, &src[..cut]);
+            let damaged = format!("{}'\"`{{[({}", &src[..cut], &src[cut..]);
+            let _ = file_events(kind, &damaged);
+        }
+    }
+}
