@@ -629,6 +629,24 @@ mod tests {
     }
 
     #[test]
+    fn revenue_keys_come_from_the_event_properties() {
+        let src = "import { Amplitude } from '@amplitude/react-native';\nconst a = Amplitude.getInstance();\na.logRevenue({ price: 1, eventProperties: { plan: 'pro' } });\na.logRevenue(2, 1, 'sku');\na.logEvent('Opened', { from });\n";
+        let got = events(Lang::JavaScript, src);
+        let seen: Vec<(&str, &str, Vec<String>)> = got
+            .iter()
+            .map(|e| (e.0.as_str(), e.2, e.3.clone()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("Revenue", "revenue", vec!["plan".to_string()]),
+                ("Revenue", "revenue", vec![]),
+                ("Opened", "track", vec!["from".to_string()]),
+            ]
+        );
+    }
+
+    #[test]
     fn calls_in_syntax_errors_are_left_out() {
         let src = "import amplitude from 'amplitude-js';\namplitude.getInstance().logEvent('A', { a: });\namplitude.getInstance().logEvent('B');\n";
         let inv = file_events(Kind::Script(Lang::JavaScript), src).unwrap();

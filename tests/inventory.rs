@@ -319,7 +319,10 @@ fn cut_fixtures_never_panic() {
         let kind = Kind::from_path(&path).unwrap();
         let src = std::fs::read_to_string(&path).unwrap();
         let step = (src.len() / 12).max(1);
-        for cut in (0..src.len()).step_by(step).filter(|&c| src.is_char_boundary(c)) {
+        for cut in (0..src.len())
+            .step_by(step)
+            .filter(|&c| src.is_char_boundary(c))
+        {
             let _ = file_events(kind, &src[..cut]);
             let damaged = format!("{}'\"`{{[({}", &src[..cut], &src[cut..]);
             let _ = file_events(kind, &damaged);
