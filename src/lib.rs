@@ -20,4 +20,5 @@ pub mod queries;
 pub mod render;
 pub mod resolve;
 pub mod scope;
+pub mod suppress;
 pub mod write;

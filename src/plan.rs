@@ -9,6 +9,7 @@ use crate::resolve::{
     unwrap, Call, Client, Family, Import, Imported, Instance, Origin, Resolution, Root,
     MIXPANEL_BROWSER,
 };
+use crate::suppress::{self, Suppression};
 use std::collections::{BTreeSet, HashSet};
 use std::ops::Range;
 use tree_sitter::Node;
@@ -24,6 +25,7 @@ pub mod rule {
     pub const IMPORT: &str = "amplitude-import";
     pub const CALL: &str = "amplitude-call";
     pub const TYPE: &str = "amplitude-type";
+    pub const UNUSED_SUPPRESSION: &str = "unused-suppression";
     pub const UNANALYZED: &str = "unanalyzed-file";
     /// A package.json dependency on an Amplitude package.
     pub const DEPENDENCY: &str = "amplitude-dependency";
@@ -101,6 +103,8 @@ struct Planner<'r, 't> {
     instance: Option<instance::Instance>,
     /// A rewrite calls that client, so its package is imported.
     needs_instance_import: bool,
+    /// `amp2mp-ignore` comments, and whether each silenced something.
+    suppressions: Vec<(Suppression, bool)>,
 }
 
 impl<'r, 't> Planner<'r, 't> {
@@ -138,6 +142,10 @@ impl<'r, 't> Planner<'r, 't> {
             type_names: BTreeSet::new(),
             instance: None,
             needs_instance_import: false,
+            suppressions: suppress::scan(res.source, res.root)
+                .into_iter()
+                .map(|s| (s, false))
+                .collect(),
         }
     }
 
@@ -179,6 +187,11 @@ impl<'r, 't> Planner<'r, 't> {
             let Some((client, method)) = self.classify(call) else {
                 continue;
             };
+            if mapping::action(&method) != Action::Client
+                && self.suppressed(call.node.start_byte(), rule::CALL)
+            {
+                continue;
+            }
             let outcome = match mapping::action(&method) {
                 Action::Client => continue,
                 _ if client.family == Family::Other => Err(
@@ -578,7 +591,52 @@ impl<'r, 't> Planner<'r, 't> {
         self.findings.extend(found);
     }
 
+    /// Whether a suppression silences `rule` at byte `at`; marks it used.
+    fn suppressed(&mut self, at: usize, rule: &str) -> bool {
+        if self.suppressions.is_empty() {
+            return false;
+        }
+        let line = suppress::line_of(self.src, at);
+        let mut hit = false;
+        for (s, used) in &mut self.suppressions {
+            if s.covers(line, rule) {
+                *used = true;
+                hit = true;
+            }
+        }
+        hit
+    }
+
+    /// Drops the findings a suppression silences, and reports the suppressions that silence
+    /// nothing.
+    fn apply_suppressions(&mut self) {
+        if self.suppressions.is_empty() {
+            return;
+        }
+        let findings = std::mem::take(&mut self.findings);
+        for f in findings {
+            if !self.suppressed(f.range.start, f.rule) {
+                self.findings.push(f);
+            }
+        }
+        for (s, used) in &self.suppressions {
+            if *used {
+                continue;
+            }
+            let subject = self.src[s.range.clone()].to_string();
+            self.findings.push(Finding {
+                range: s.range.clone(),
+                rule: rule::UNUSED_SUPPRESSION,
+                message: "this amp2mp-ignore comment silences nothing: remove it".into(),
+                subject,
+                fixable: false,
+                note: None,
+            });
+        }
+    }
+
     fn finish(mut self) -> Plan {
+        self.apply_suppressions();
         self.edits.sort_by_key(|e| (e.range.start, e.range.end));
         self.findings
             .sort_by(|a, b| (a.range.start, a.rule).cmp(&(b.range.start, b.rule)));
