@@ -9,6 +9,7 @@ pub mod cli;
 pub mod discover;
 pub mod edit;
 pub mod embedded;
+pub mod endpoints;
 pub mod engine;
 pub mod lang;
 pub mod manifest;

@@ -71,6 +71,7 @@ pub fn plan(res: &Resolution) -> Plan {
     p.types();
     p.imports();
     p.leftover_uses();
+    p.endpoints();
     p.finish()
 }
 
@@ -589,6 +590,20 @@ impl<'r, 't> Planner<'r, 't> {
             found.push(finding);
         }
         self.findings.extend(found);
+    }
+
+    /// Amplitude's HTTP APIs and CDN snippet named in strings.
+    fn endpoints(&mut self) {
+        for hit in crate::endpoints::scan(self.src, self.res.root) {
+            self.findings.push(Finding {
+                range: hit.range,
+                rule: hit.rule,
+                subject: hit.subject,
+                message: hit.message,
+                fixable: false,
+                note: None,
+            });
+        }
     }
 
     /// Whether a suppression silences `rule` at byte `at`; marks it used.
