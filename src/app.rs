@@ -47,6 +47,18 @@ pub struct FileResult {
 
 /// Runs a parsed command line and returns the exit code.
 pub fn run(cli: Cli) -> u8 {
+    let run_args = match &cli.command {
+        Command::Diff(a) => a,
+        Command::Apply(a) => &a.run,
+        Command::Check(a) => &a.run,
+    };
+    match crate::config::load(run_args.config.as_deref()) {
+        Ok(cfg) => crate::config::install(cfg),
+        Err(e) => {
+            eprintln!("amp2mp: error: {e}");
+            return exit::ERROR;
+        }
+    }
     let result = match cli.command {
         Command::Diff(args) => run_diff(args),
         Command::Apply(args) => run_apply(args),

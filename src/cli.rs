@@ -65,6 +65,9 @@ pub struct RunArgs {
     /// When to color the output
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = Color::Auto)]
     pub color: Color,
+    /// Read the team's choices from this file [default: ./amp2mp.toml when present]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -6,6 +6,7 @@
 pub mod app;
 pub mod builders;
 pub mod cli;
+pub mod config;
 pub mod discover;
 pub mod edit;
 pub mod embedded;

@@ -7,7 +7,6 @@ use crate::edit::{whole_lines, Edit};
 use crate::mapping::{self, Action, Target};
 use crate::resolve::{
     unwrap, Call, Client, Family, Import, Imported, Instance, Origin, Resolution, Root,
-    MIXPANEL_BROWSER,
 };
 use crate::suppress::{self, Suppression};
 use std::collections::{BTreeSet, HashSet};
@@ -16,6 +15,7 @@ use tree_sitter::Node;
 
 mod calls;
 mod instance;
+mod names;
 mod types;
 
 use calls::Done;
@@ -116,11 +116,12 @@ impl<'r, 't> Planner<'r, 't> {
                 .find(|b| b.imported == Imported::Module)
                 .map(|b| b.binding.name.clone())
         });
-        let mp_taken = existing.is_none() && res.scopes.resolve("mixpanel", 0).is_some();
+        let ident = crate::config::current().identifier();
+        let mp_taken = existing.is_none() && res.scopes.resolve(ident, 0).is_some();
         Planner {
             res,
             src: res.source,
-            mp: existing.unwrap_or_else(|| "mixpanel".to_string()),
+            mp: existing.unwrap_or_else(|| ident.to_string()),
             mp_taken,
             quote: res
                 .imports
@@ -409,7 +410,7 @@ impl<'r, 't> Planner<'r, 't> {
         let message = if removed {
             let to = match family {
                 Family::Server | Family::Mobile => instance::package(family),
-                _ => MIXPANEL_BROWSER,
+                _ => crate::config::current().browser_package(),
             };
             format!("import of `{}`: replaced by `{to}`", import.source)
         } else {
@@ -464,8 +465,9 @@ impl<'r, 't> Planner<'r, 't> {
         if !self.type_names.is_empty() {
             let names: Vec<&str> = self.type_names.iter().copied().collect();
             lines.push(format!(
-                "import type {{ {} }} from {q}{MIXPANEL_BROWSER}{q}{}",
+                "import type {{ {} }} from {q}{}{q}{}",
                 names.join(", "),
+                crate::config::current().browser_package(),
                 if semi { ";" } else { "" }
             ));
         }
@@ -486,11 +488,16 @@ impl<'r, 't> Planner<'r, 't> {
                 .filter(|k| matches!(*k, "const" | "let" | "var"))
                 .unwrap_or("const");
             format!(
-                "{keyword} {} = require({q}{MIXPANEL_BROWSER}{q}){semi}",
-                self.mp
+                "{keyword} {} = require({q}{}{q}){semi}",
+                self.mp,
+                crate::config::current().browser_package()
             )
         } else {
-            format!("import {} from {q}{MIXPANEL_BROWSER}{q}{semi}", self.mp)
+            format!(
+                "import {} from {q}{}{q}{semi}",
+                self.mp,
+                crate::config::current().browser_package()
+            )
         }
     }
 
