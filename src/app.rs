@@ -226,7 +226,14 @@ fn run_apply(args: ApplyArgs) -> io::Result<u8> {
     }
     results.extend(manifests.into_iter().map(|(r, _)| r));
     results.sort_by(|a, b| a.display.cmp(&b.display));
-    Ok(finish(&results, &found, render::summary::Mode::Apply))
+    let code = finish(&results, &found, render::summary::Mode::Apply);
+    if let Some(path) = &args.report {
+        if let Err(e) = std::fs::write(path, render::report::render(&results)) {
+            eprintln!("amp2mp: error: {}: report not written: {e}", path.display());
+            return Ok(exit::ERROR);
+        }
+    }
+    Ok(code)
 }
 
 /// Writes one result's new text, if it has one; on failure records why. Whether it was written.

@@ -77,6 +77,9 @@ pub struct ApplyArgs {
     /// Also write files that have uncommitted changes in their git work tree
     #[arg(long)]
     pub allow_dirty: bool,
+    /// Write a Markdown migration report for the pull request to this file
+    #[arg(long, value_name = "FILE.md")]
+    pub report: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone)]
