@@ -31,6 +31,9 @@ pub mod rule {
     pub const DEPENDENCY: &str = "amplitude-dependency";
 }
 
+/// The start of the reason given for calls amp2mp cannot analyse because of a syntax error.
+const SYNTAX_ERROR: &str = "inside a syntax error";
+
 /// Why Ampli call sites are left alone.
 const AMPLI: &str = "Ampli is generated from Amplitude's tracking plan: port the generated file's internals (load → mixpanel.init, track → mixpanel.track(event.event_type, event.event_properties), identify → mixpanel.identify + people.set) or migrate its call sites by hand";
 
@@ -72,6 +75,7 @@ pub fn plan(res: &Resolution) -> Plan {
     p.imports();
     p.leftover_uses();
     p.endpoints();
+    p.unreadable();
     p.finish()
 }
 
@@ -204,7 +208,7 @@ impl<'r, 't> Planner<'r, 't> {
                 ),
                 Action::Report(reason) => Err(reason.to_string()),
                 _ if self.in_error(call.node) || statement_has_error(call.node) => {
-                    Err("inside a syntax error: fix the syntax, then run amp2mp again".into())
+                    Err(format!("{SYNTAX_ERROR}: fix the syntax, then run amp2mp again"))
                 }
                 Action::Rewrite(target) => self.rewrite(call, &client, &method, target),
             };
@@ -255,7 +259,11 @@ impl<'r, 't> Planner<'r, 't> {
         self.left_calls.push(call.node.byte_range());
         self.findings.push(Finding {
             range: call.node.byte_range(),
-            rule: rule::CALL,
+            rule: if reason.starts_with(SYNTAX_ERROR) {
+                rule::UNANALYZED
+            } else {
+                rule::CALL
+            },
             subject: method.to_string(),
             message: format!("{} `{method}`: {reason}", client.family.sdk_name()),
             fixable: false,
@@ -535,7 +543,11 @@ impl<'r, 't> Planner<'r, 't> {
             };
             found.push(Finding {
                 range: call.node.byte_range(),
-                rule: rule::CALL,
+                rule: if message.contains(SYNTAX_ERROR) {
+                    rule::UNANALYZED
+                } else {
+                    rule::CALL
+                },
                 subject: self.text(call.name).to_string(),
                 message,
                 fixable: false,
@@ -582,12 +594,19 @@ impl<'r, 't> Planner<'r, 't> {
                 }
                 None => {
                     let subject = member_text(self.src, range.clone());
+                    let broken = self
+                        .res
+                        .error_ranges
+                        .iter()
+                        .any(|e| e.start <= range.start && range.end <= e.end);
                     Finding {
                         range,
-                        rule: rule::CALL,
-                        message: format!(
-                            "Amplitude `{subject}` used outside a call amp2mp rewrites: migrate by hand"
-                        ),
+                        rule: if broken { rule::UNANALYZED } else { rule::CALL },
+                        message: if broken {
+                            format!("Amplitude `{subject}` {SYNTAX_ERROR}: amp2mp could not analyse it; fix the syntax, then run amp2mp again")
+                        } else {
+                            format!("Amplitude `{subject}` used outside a call amp2mp rewrites: migrate by hand")
+                        },
                         subject,
                         fixable: false,
                         note: None,
@@ -597,6 +616,28 @@ impl<'r, 't> Planner<'r, 't> {
             found.push(finding);
         }
         self.findings.extend(found);
+    }
+
+    /// A syntax error that holds `amplitude` and no finding: amp2mp could not read that use,
+    /// so it is reported rather than passed over.
+    fn unreadable(&mut self) {
+        for e in &self.res.error_ranges {
+            let covered = self
+                .findings
+                .iter()
+                .any(|f| f.range.start < e.end && e.start < f.range.end.max(f.range.start + 1));
+            if covered || !self.src[e.clone()].contains("amplitude") {
+                continue;
+            }
+            self.findings.push(Finding {
+                range: e.clone(),
+                rule: rule::UNANALYZED,
+                subject: "amplitude".into(),
+                message: "a syntax error around an Amplitude use: amp2mp could not analyse it; fix the syntax, then run amp2mp again".into(),
+                fixable: false,
+                note: None,
+            });
+        }
     }
 
     /// Amplitude's HTTP APIs and CDN snippet named in strings.
