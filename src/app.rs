@@ -50,6 +50,19 @@ pub struct FileResult {
 
 /// Runs a parsed command line and returns the exit code.
 pub fn run(cli: Cli) -> u8 {
+    let run_args = match &cli.command {
+        Command::Diff(a) => a,
+        Command::Apply(a) => &a.run,
+        Command::Check(a) => &a.run,
+        Command::Inventory(a) => &a.run,
+    };
+    match crate::config::load(run_args.config.as_deref()) {
+        Ok(cfg) => crate::config::install(cfg),
+        Err(e) => {
+            eprintln!("amp2mp: error: {e}");
+            return exit::ERROR;
+        }
+    }
     let result = match cli.command {
         Command::Diff(args) => run_diff(args),
         Command::Apply(args) => run_apply(args),
@@ -258,7 +271,14 @@ fn run_apply(args: ApplyArgs) -> io::Result<u8> {
     }
     results.extend(manifests.into_iter().map(|(r, _)| r));
     results.sort_by(|a, b| a.display.cmp(&b.display));
-    Ok(finish(&results, &found, render::summary::Mode::Apply))
+    let code = finish(&results, &found, render::summary::Mode::Apply);
+    if let Some(path) = &args.report {
+        if let Err(e) = std::fs::write(path, render::report::render(&results)) {
+            eprintln!("amp2mp: error: {}: report not written: {e}", path.display());
+            return Ok(exit::ERROR);
+        }
+    }
+    Ok(code)
 }
 
 /// Writes one result's new text, if it has one; on failure records why. Whether it was written.

@@ -86,7 +86,23 @@ pub fn discover(paths: &[PathBuf], no_ignore: bool) -> Discovered {
     found
 }
 
+/// The `[paths] exclude` globs of the run's config, matched against paths relative to the
+/// current directory (gitignore syntax).
+fn excludes() -> Option<ignore::overrides::Override> {
+    let globs = &crate::config::current().paths.exclude;
+    if globs.is_empty() {
+        return None;
+    }
+    let mut b = ignore::overrides::OverrideBuilder::new("");
+    for g in globs {
+        b.add(&format!("!{g}")).ok()?;
+    }
+    b.build().ok()
+}
+
 fn walk(root: &Path, no_ignore: bool, cwd: &Path, found: &mut Discovered) {
+    let excluded = excludes();
+    let cwd_owned = cwd.to_path_buf();
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
         .ignore(!no_ignore)
@@ -96,9 +112,17 @@ fn walk(root: &Path, no_ignore: bool, cwd: &Path, found: &mut Discovered) {
         .parents(!no_ignore)
         .require_git(false)
         .follow_links(false)
-        .filter_entry(|e| {
-            !(e.file_type().is_some_and(|t| t.is_dir())
-                && SKIPPED_DIRS.iter().any(|d| e.file_name() == *d))
+        .filter_entry(move |e| {
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            if is_dir && SKIPPED_DIRS.iter().any(|d| e.file_name() == *d) {
+                return false;
+            }
+            let Some(ex) = &excluded else {
+                return true;
+            };
+            let rel = e.path().strip_prefix(&cwd_owned).unwrap_or(e.path());
+            let rel = rel.strip_prefix(".").unwrap_or(rel);
+            !ex.matched(rel, is_dir).is_ignore()
         })
         .build();
     for entry in walker {

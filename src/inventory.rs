@@ -4,7 +4,7 @@
 //! `track`, `logEventWithTimestamp` or `logEventWithGroups` (the event name is the first
 //! argument, or an event object's `event_type`; the properties are the second argument, or its
 //! `event_properties`), a revenue call (`logRevenue`, `logRevenueV2`, `revenue`) under the event
-//! name Mixpanel will get, [`REVENUE_EVENT`], or a typed method of an Ampli wrapper
+//! name Mixpanel will get (`Revenue`, or the config's), or a typed method of an Ampli wrapper
 //! (`ampli.songPlayed({…})`), named by its method. A name is literal when it is a string
 //! literal or a template string without substitutions (escapes decoded); anything else is
 //! dynamic and kept as its source text, on one line. Property keys come from object literals:
@@ -21,9 +21,6 @@ use crate::plan;
 use crate::queries;
 use crate::resolve::{Call, Family, Resolution};
 use tree_sitter::Node;
-
-/// The event a revenue call becomes in Mixpanel (`mixpanel.track('Revenue', {…})`).
-pub const REVENUE_EVENT: &str = "Revenue";
 
 /// The methods of an Ampli wrapper that are not events of the tracking plan (`track` is
 /// Amplitude's own, read like the SDKs').
@@ -56,7 +53,7 @@ impl EventName {
 pub enum SiteKind {
     /// `logEvent`, `track` and their variants, event objects included.
     Track,
-    /// A revenue call, tracked as [`REVENUE_EVENT`].
+    /// A revenue call, tracked as the config's revenue event (`Revenue`).
     Revenue,
     /// A typed Ampli method: the name is the method's, not the tracking plan's event name.
     Ampli,
@@ -291,7 +288,7 @@ fn revenue(method: &str, args: &[Node], src: &str) -> Event {
         _ => None,
     };
     Event {
-        name: EventName::Literal(REVENUE_EVENT.to_string()),
+        name: EventName::Literal(crate::config::current().revenue_event().to_string()),
         kind: SiteKind::Revenue,
         keys: properties(props, src),
     }
