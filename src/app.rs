@@ -250,7 +250,17 @@ fn run_diff(args: RunArgs) -> io::Result<u8> {
 }
 
 fn run_apply(args: ApplyArgs) -> io::Result<u8> {
-    let (mut results, found) = process_all(&args.run);
+    let (mut results, mut found) = process_all(&args.run);
+    for stale in &found.stale {
+        // A temporary file of an apply that was killed before its rename: the original was
+        // never touched, so the leftover only takes space.
+        if std::fs::remove_file(stale).is_ok() {
+            found.warnings.push(format!(
+                "{}: removed a temporary file left by an interrupted run",
+                discover::display_path(stale, &std::env::current_dir().unwrap_or_default())
+            ));
+        }
+    }
     let mut guard = DirtyGuard::default();
     for r in &mut results {
         // What is left is reported where it now stands, in the file just written.

@@ -35,6 +35,8 @@ pub struct Discovered {
     pub warnings: Vec<String>,
     /// Paths given on the command line that do not exist or cannot be used.
     pub errors: Vec<String>,
+    /// Temporary files an interrupted `apply` left (`.amp2mp-*.tmp`), for `apply` to remove.
+    pub stale: Vec<PathBuf>,
 }
 
 /// The file name of npm manifests.
@@ -135,12 +137,20 @@ fn walk(root: &Path, no_ignore: bool, cwd: &Path, found: &mut Discovered) {
                         display: display_path(e.path(), cwd),
                         path: e.path().to_path_buf(),
                     });
+                } else if is_stale_temp(e.file_name()) {
+                    found.stale.push(e.path().to_path_buf());
                 }
             }
             Ok(_) => {}
             Err(e) => found.warnings.push(walk_error(&e, cwd)),
         }
     }
+}
+
+/// `.amp2mp-XXXXXX.tmp`, the name `write.rs` gives its temporary files.
+fn is_stale_temp(name: &std::ffi::OsStr) -> bool {
+    name.to_str()
+        .is_some_and(|n| n.starts_with(".amp2mp-") && n.ends_with(".tmp"))
 }
 
 fn walk_error(e: &ignore::Error, cwd: &Path) -> String {
