@@ -1,6 +1,11 @@
-//! Rendering results for people and tools: the unified diff, `check`'s formats, and the
-//! end-of-run summary. Pure functions from results to text; the caller writes the text.
+//! Rendering results for people and tools: the unified diff, `check`'s formats (text, JSON,
+//! SARIF, GitHub annotations) with the rules they describe and the source lines they show, and
+//! the end-of-run summary. Pure functions from results to text; the caller writes the text.
 
 pub mod check;
 pub mod diff;
+pub mod github;
+pub mod rules;
+pub mod sarif;
+pub mod source;
 pub mod summary;
