@@ -6,7 +6,7 @@
 //! lines (changes on no finding's lines go with the nearest one, see [`assign`]). Files that failed and unusable paths become tool execution notifications.
 //!
 //! The fingerprint (`amp2mpFindingHash/v1`) is a 64-bit FNV-1a hash of the rule, the path, the
-//! text the finding covers on its first line (whitespace runs collapsed) and the finding's rank
+//! text the finding covers on its first line (without whitespace) and the finding's rank
 //! among the file's findings with the same rule and text: stable across runs and amp2mp
 //! versions, and unchanged when lines above it are added or removed. GitHub's upload action
 //! adds its own `primaryLocationLineHash` beside it.
@@ -221,9 +221,9 @@ fn invocation(results: &[FileResult], found: &Discovered) -> Value {
     v
 }
 
-/// `text` with every run of whitespace made one space, and none at either end.
+/// `text` without its whitespace, so reformatting the code keeps its fingerprint.
 fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// The fingerprint of a finding: FNV-1a (64-bit) of its parts, as 16 hex digits.
@@ -241,8 +241,8 @@ fn fingerprint(rule: &str, path: &str, text: &str, rank: usize) -> String {
 
 /// Which hunks each finding's fix holds (indexes into `hunks`, per finding): a fixable finding
 /// gets the hunks on its lines; a hunk on no fixable finding's lines (an import added, a package
-/// put in its sorted place) goes to the nearest fixable finding, the earlier on a tie. So a
-/// file's fixes together hold every change `apply` makes to it.
+/// put in its sorted place) goes to the nearest fixable finding, the earlier on a tie. So the
+/// fixes of a file with a fixable finding together hold every change `apply` makes to it.
 fn assign(findings: &[Located], hunks: &[Hunk]) -> Vec<Vec<usize>> {
     let mut fixes = vec![Vec::new(); findings.len()];
     let fixable = || {
