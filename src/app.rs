@@ -49,6 +49,18 @@ pub struct FileResult {
 
 /// Runs a parsed command line and returns the exit code.
 pub fn run(cli: Cli) -> u8 {
+    let run_args = match &cli.command {
+        Command::Diff(a) => a,
+        Command::Apply(a) => &a.run,
+        Command::Check(a) => &a.run,
+    };
+    match crate::config::load(run_args.config.as_deref()) {
+        Ok(cfg) => crate::config::install(cfg),
+        Err(e) => {
+            eprintln!("amp2mp: error: {e}");
+            return exit::ERROR;
+        }
+    }
     let result = match cli.command {
         Command::Diff(args) => run_diff(args),
         Command::Apply(args) => run_apply(args),
@@ -196,7 +208,17 @@ fn run_diff(args: RunArgs) -> io::Result<u8> {
 }
 
 fn run_apply(args: ApplyArgs) -> io::Result<u8> {
-    let (mut results, found) = process_all(&args.run);
+    let (mut results, mut found) = process_all(&args.run);
+    for stale in &found.stale {
+        // A temporary file of an apply that was killed before its rename: the original was
+        // never touched, so the leftover only takes space.
+        if std::fs::remove_file(stale).is_ok() {
+            found.warnings.push(format!(
+                "{}: removed a temporary file left by an interrupted run",
+                discover::display_path(stale, &std::env::current_dir().unwrap_or_default())
+            ));
+        }
+    }
     let mut guard = DirtyGuard::default();
     for r in &mut results {
         // What is left is reported where it now stands, in the file just written.
@@ -217,7 +239,14 @@ fn run_apply(args: ApplyArgs) -> io::Result<u8> {
     }
     results.extend(manifests.into_iter().map(|(r, _)| r));
     results.sort_by(|a, b| a.display.cmp(&b.display));
-    Ok(finish(&results, &found, render::summary::Mode::Apply))
+    let code = finish(&results, &found, render::summary::Mode::Apply);
+    if let Some(path) = &args.report {
+        if let Err(e) = std::fs::write(path, render::report::render(&results)) {
+            eprintln!("amp2mp: error: {}: report not written: {e}", path.display());
+            return Ok(exit::ERROR);
+        }
+    }
+    Ok(code)
 }
 
 /// Writes one result's new text, if it has one; on failure records why. Whether it was written.

@@ -66,6 +66,9 @@ pub struct RunArgs {
     /// When to color the output
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = Color::Auto)]
     pub color: Color,
+    /// Read the team's choices from this file [default: ./amp2mp.toml when present]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -75,6 +78,9 @@ pub struct ApplyArgs {
     /// Also write files that have uncommitted changes in their git work tree
     #[arg(long)]
     pub allow_dirty: bool,
+    /// Write a Markdown migration report for the pull request to this file
+    #[arg(long, value_name = "FILE.md")]
+    pub report: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone)]

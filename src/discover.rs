@@ -35,6 +35,8 @@ pub struct Discovered {
     pub warnings: Vec<String>,
     /// Paths given on the command line that do not exist or cannot be used.
     pub errors: Vec<String>,
+    /// Temporary files an interrupted `apply` left (`.amp2mp-*.tmp`), for `apply` to remove.
+    pub stale: Vec<PathBuf>,
 }
 
 /// The file name of npm manifests.
@@ -86,7 +88,23 @@ pub fn discover(paths: &[PathBuf], no_ignore: bool) -> Discovered {
     found
 }
 
+/// The `[paths] exclude` globs of the run's config, matched against paths relative to the
+/// current directory (gitignore syntax).
+fn excludes() -> Option<ignore::overrides::Override> {
+    let globs = &crate::config::current().paths.exclude;
+    if globs.is_empty() {
+        return None;
+    }
+    let mut b = ignore::overrides::OverrideBuilder::new("");
+    for g in globs {
+        b.add(&format!("!{g}")).ok()?;
+    }
+    b.build().ok()
+}
+
 fn walk(root: &Path, no_ignore: bool, cwd: &Path, found: &mut Discovered) {
+    let excluded = excludes();
+    let cwd_owned = cwd.to_path_buf();
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
         .ignore(!no_ignore)
@@ -96,9 +114,17 @@ fn walk(root: &Path, no_ignore: bool, cwd: &Path, found: &mut Discovered) {
         .parents(!no_ignore)
         .require_git(false)
         .follow_links(false)
-        .filter_entry(|e| {
-            !(e.file_type().is_some_and(|t| t.is_dir())
-                && SKIPPED_DIRS.iter().any(|d| e.file_name() == *d))
+        .filter_entry(move |e| {
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            if is_dir && SKIPPED_DIRS.iter().any(|d| e.file_name() == *d) {
+                return false;
+            }
+            let Some(ex) = &excluded else {
+                return true;
+            };
+            let rel = e.path().strip_prefix(&cwd_owned).unwrap_or(e.path());
+            let rel = rel.strip_prefix(".").unwrap_or(rel);
+            !ex.matched(rel, is_dir).is_ignore()
         })
         .build();
     for entry in walker {
@@ -111,12 +137,20 @@ fn walk(root: &Path, no_ignore: bool, cwd: &Path, found: &mut Discovered) {
                         display: display_path(e.path(), cwd),
                         path: e.path().to_path_buf(),
                     });
+                } else if is_stale_temp(e.file_name()) {
+                    found.stale.push(e.path().to_path_buf());
                 }
             }
             Ok(_) => {}
             Err(e) => found.warnings.push(walk_error(&e, cwd)),
         }
     }
+}
+
+/// `.amp2mp-XXXXXX.tmp`, the name `write.rs` gives its temporary files.
+fn is_stale_temp(name: &std::ffi::OsStr) -> bool {
+    name.to_str()
+        .is_some_and(|n| n.starts_with(".amp2mp-") && n.ends_with(".tmp"))
 }
 
 fn walk_error(e: &ignore::Error, cwd: &Path) -> String {

@@ -33,8 +33,9 @@ use crate::prefilter;
 use memchr::{memchr, memchr2, memmem};
 use std::ops::Range;
 
-/// Rule of a `<script src>` that loads an Amplitude SDK (reported, never rewritten).
-pub const SCRIPT_SRC: &str = "amplitude-script-src";
+/// Rule of a `<script src>` that loads an Amplitude SDK (reported, never rewritten): the same
+/// rule as the loader snippet found in strings by `endpoints.rs`.
+pub const SCRIPT_SRC: &str = crate::endpoints::SNIPPET;
 
 /// Appended to a finding in the markup, which amp2mp never rewrites.
 const IN_MARKUP: &str = " (in the markup, which amp2mp leaves to you)";
@@ -140,9 +141,6 @@ fn merge(text: &str, done: Vec<UnitDone>) -> Outcome {
     out
 }
 
-/// The host of Amplitude's CDN, which the loader snippets fetch the SDK from.
-const AMPLITUDE_CDN: &str = "cdn.amplitude.com";
-
 /// A finding for a block that loads Amplitude, or that concerns Amplitude but is not parsed.
 fn unparsed_finding(s: &Script, text: &str) -> Option<Finding> {
     let content = &text[s.content.clone()];
@@ -156,18 +154,6 @@ fn unparsed_finding(s: &Script, text: &str) -> Option<Finding> {
             ),
             fixable: false,
             note: None,
-        }),
-        // The loader snippet, inline: the rewritten calls need Mixpanel's snippet in its place.
-        Code::Parsed { .. } => content.find(AMPLITUDE_CDN).map(|at| {
-            let start = s.content.start + at;
-            Finding {
-                range: start..start + AMPLITUDE_CDN.len(),
-                rule: SCRIPT_SRC,
-                subject: AMPLITUDE_CDN.to_string(),
-                message: "this script loads an Amplitude SDK from `cdn.amplitude.com` (Amplitude's snippet): replace it with Mixpanel's snippet".to_string(),
-                fixable: false,
-                note: None,
-            }
         }),
         Code::Unsupported(name) if prefilter::may_contain(content.as_bytes()) => Some(Finding {
             range: s.tag.clone(),
@@ -1340,7 +1326,7 @@ mod tests {
             .collect();
         assert_eq!(
             found,
-            vec![(2, 63, SCRIPT_SRC, false), (3, 1, rule::CALL, true)]
+            vec![(2, 54, SCRIPT_SRC, false), (3, 1, rule::CALL, true)]
         );
     }
 

@@ -6,9 +6,11 @@
 pub mod app;
 pub mod builders;
 pub mod cli;
+pub mod config;
 pub mod discover;
 pub mod edit;
 pub mod embedded;
+pub mod endpoints;
 pub mod engine;
 pub mod lang;
 pub mod manifest;
@@ -20,4 +22,5 @@ pub mod queries;
 pub mod render;
 pub mod resolve;
 pub mod scope;
+pub mod suppress;
 pub mod write;

@@ -50,6 +50,25 @@ impl Target {
     }
 }
 
+impl Target {
+    /// How Mixpanel's call behaves differently from the Amplitude one it replaces (reference
+    /// §3-§5), for the migration report; `None` when nothing needs saying.
+    pub fn caveat(self) -> Option<&'static str> {
+        Some(match self {
+            Target::Init => "Mixpanel must be initialised before any other call (calling it before `init` throws; Amplitude's SDK queued such calls), and the token is the Mixpanel project token, not the Amplitude API key.",
+            Target::Track | Target::TrackWithGroups | Target::Revenue => "Events are batched and sent on page hide; Mixpanel's `/track` drops events older than 5 days (use `/import` for backfills).",
+            Target::Identify => "`identify()` also sends queued people operations and an `$identify` event when the id changes.",
+            Target::Reset => "`reset()` also clears every super property and makes a new device id (Amplitude's `setUserId(null)` kept the device id).",
+            Target::PeopleSet | Target::People | Target::GroupIdentify | Target::SetGroup => "People operations are queued until `identify()` has been called, and are not stamped on events.",
+            Target::OptOut => "`opt_out_tracking` is called with `{ delete_user: false }`: its default deletes the user's profile. Mixpanel also treats browsers that send Do-Not-Track as opted out unless `ignore_dnt: true`.",
+            Target::OptIn => "`opt_in_tracking()` tracks an `$opt_in` event (pass `{ track: () => {} }` to suppress it).",
+            Target::HasOptedOut => "`has_opted_out_tracking()` is also true in browsers that send Do-Not-Track.",
+            Target::GetProperty => "`get_property('$user_id')` is undefined until `identify()`; `get_distinct_id()` returns `$device:<uuid>` while anonymous.",
+            Target::Removed => return None,
+        })
+    }
+}
+
 /// What happens to a call of an Amplitude method.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
@@ -214,6 +233,13 @@ mod tests {
         assert_eq!(rewrite("getUserId"), Some(Target::GetProperty));
         assert_eq!(rewrite("getDeviceId"), Some(Target::GetProperty));
         assert_eq!(rewrite("flush"), Some(Target::Removed));
+    }
+
+    #[test]
+    fn every_rewrite_kind_but_removal_has_a_caveat() {
+        assert!(Target::Reset.caveat().unwrap().contains("super propert"));
+        assert!(Target::OptOut.caveat().unwrap().contains("delete_user"));
+        assert_eq!(Target::Removed.caveat(), None);
     }
 
     #[test]

@@ -393,6 +393,7 @@ pub fn event_options(src: &str, obj: Node, node: bool) -> Result<EventOptions, S
 /// An event object (`track({ event_type, event_properties, … })`) unpacked.
 pub struct EventObject<'t> {
     pub event_type: &'t str,
+    pub event_node: Option<Node<'t>>,
     pub properties: Option<Node<'t>>,
     pub options: EventOptions,
 }
@@ -404,11 +405,15 @@ pub fn event_object<'t>(
     node: bool,
 ) -> Result<EventObject<'t>, String> {
     let mut event_type = None;
+    let mut event_node = None;
     let mut properties = None;
     let mut options = EventOptions::default();
     for m in members(src, obj, "event object")? {
         match m.key.as_str() {
-            "event_type" => event_type = Some(m.text),
+            "event_type" => {
+                event_type = Some(m.text);
+                event_node = m.value;
+            }
             "event_properties" => properties = m.value,
             "user_properties" => return Err("event object with user_properties: Mixpanel events carry no user properties; call mixpanel.people.set by hand".into()),
             key => event_option(key, m.text, &mut options, node)?,
@@ -419,6 +424,7 @@ pub fn event_object<'t>(
     };
     Ok(EventObject {
         event_type,
+        event_node,
         properties,
         options,
     })
@@ -445,9 +451,22 @@ pub fn node_config(src: &str, obj: Node) -> Result<InitConfig, String> {
 /// The properties argument with extra pairs merged in: into an object literal's members,
 /// or as `{ ...props, extra }` for any other expression, or `{ extra }` when there are none.
 pub fn merge_props(src: &str, props: Option<Node>, extra: &[String]) -> Option<String> {
+    merge_props_with(src, props, extra, &|n: Node| {
+        src[n.byte_range()].to_string()
+    })
+}
+
+/// [`merge_props`], with the properties' text rendered by `render` (which may rename keys but
+/// keeps the bytes after the last member).
+pub fn merge_props_with(
+    src: &str,
+    props: Option<Node>,
+    extra: &[String],
+    render: &dyn Fn(Node) -> String,
+) -> Option<String> {
     let props = props.filter(|p| !matches!(&src[unwrap(*p).byte_range()], "null" | "undefined"));
     if extra.is_empty() {
-        return props.map(|p| src[p.byte_range()].to_string());
+        return props.map(render);
     }
     let added = extra.join(", ");
     let Some(p) = props else {
@@ -455,16 +474,15 @@ pub fn merge_props(src: &str, props: Option<Node>, extra: &[String]) -> Option<S
     };
     let obj = unwrap(p);
     if obj.kind() != "object" {
-        return Some(format!("{{ ...{}, {added} }}", &src[p.byte_range()]));
+        return Some(format!("{{ ...{}, {added} }}", render(p)));
     }
     let Some(last) = arguments(obj).last().copied() else {
         return Some(format!("{{ {added} }}"));
     };
-    Some(format!(
-        "{}, {added}{}",
-        &src[obj.start_byte()..last.end_byte()],
-        &src[last.end_byte()..obj.end_byte()]
-    ))
+    let full = render(obj);
+    let tail = &src[last.end_byte()..obj.end_byte()];
+    let head = full.get(..full.len().saturating_sub(tail.len()))?;
+    Some(format!("{head}, {added}{tail}"))
 }
 
 #[cfg(test)]

@@ -7,14 +7,15 @@ use crate::edit::{whole_lines, Edit};
 use crate::mapping::{self, Action, Target};
 use crate::resolve::{
     unwrap, Call, Client, Family, Import, Imported, Instance, Origin, Resolution, Root,
-    MIXPANEL_BROWSER,
 };
+use crate::suppress::{self, Suppression};
 use std::collections::{BTreeSet, HashSet};
 use std::ops::Range;
 use tree_sitter::Node;
 
 mod calls;
 mod instance;
+mod names;
 mod types;
 
 use calls::Done;
@@ -24,10 +25,14 @@ pub mod rule {
     pub const IMPORT: &str = "amplitude-import";
     pub const CALL: &str = "amplitude-call";
     pub const TYPE: &str = "amplitude-type";
+    pub const UNUSED_SUPPRESSION: &str = "unused-suppression";
     pub const UNANALYZED: &str = "unanalyzed-file";
     /// A package.json dependency on an Amplitude package.
     pub const DEPENDENCY: &str = "amplitude-dependency";
 }
+
+/// The start of the reason given for calls amp2mp cannot analyse because of a syntax error.
+const SYNTAX_ERROR: &str = "inside a syntax error";
 
 /// Why Ampli call sites are left alone.
 const AMPLI: &str = "Ampli is generated from Amplitude's tracking plan: port the generated file's internals (load → mixpanel.init, track → mixpanel.track(event.event_type, event.event_properties), identify → mixpanel.identify + people.set) or migrate its call sites by hand";
@@ -69,6 +74,8 @@ pub fn plan(res: &Resolution) -> Plan {
     p.types();
     p.imports();
     p.leftover_uses();
+    p.endpoints();
+    p.unreadable();
     p.finish()
 }
 
@@ -101,6 +108,8 @@ struct Planner<'r, 't> {
     instance: Option<instance::Instance>,
     /// A rewrite calls that client, so its package is imported.
     needs_instance_import: bool,
+    /// `amp2mp-ignore` comments, and whether each silenced something.
+    suppressions: Vec<(Suppression, bool)>,
 }
 
 impl<'r, 't> Planner<'r, 't> {
@@ -111,11 +120,12 @@ impl<'r, 't> Planner<'r, 't> {
                 .find(|b| b.imported == Imported::Module)
                 .map(|b| b.binding.name.clone())
         });
-        let mp_taken = existing.is_none() && res.scopes.resolve("mixpanel", 0).is_some();
+        let ident = crate::config::current().identifier();
+        let mp_taken = existing.is_none() && res.scopes.resolve(ident, 0).is_some();
         Planner {
             res,
             src: res.source,
-            mp: existing.unwrap_or_else(|| "mixpanel".to_string()),
+            mp: existing.unwrap_or_else(|| ident.to_string()),
             mp_taken,
             quote: res
                 .imports
@@ -138,6 +148,10 @@ impl<'r, 't> Planner<'r, 't> {
             type_names: BTreeSet::new(),
             instance: None,
             needs_instance_import: false,
+            suppressions: suppress::scan(res.source, res.root)
+                .into_iter()
+                .map(|s| (s, false))
+                .collect(),
         }
     }
 
@@ -179,6 +193,11 @@ impl<'r, 't> Planner<'r, 't> {
             let Some((client, method)) = self.classify(call) else {
                 continue;
             };
+            if mapping::action(&method) != Action::Client
+                && self.suppressed(call.node.start_byte(), rule::CALL)
+            {
+                continue;
+            }
             let outcome = match mapping::action(&method) {
                 Action::Client => continue,
                 _ if client.family == Family::Other => Err(
@@ -189,7 +208,7 @@ impl<'r, 't> Planner<'r, 't> {
                 ),
                 Action::Report(reason) => Err(reason.to_string()),
                 _ if self.in_error(call.node) || statement_has_error(call.node) => {
-                    Err("inside a syntax error: fix the syntax, then run amp2mp again".into())
+                    Err(format!("{SYNTAX_ERROR}: fix the syntax, then run amp2mp again"))
                 }
                 Action::Rewrite(target) => self.rewrite(call, &client, &method, target),
             };
@@ -240,7 +259,11 @@ impl<'r, 't> Planner<'r, 't> {
         self.left_calls.push(call.node.byte_range());
         self.findings.push(Finding {
             range: call.node.byte_range(),
-            rule: rule::CALL,
+            rule: if reason.starts_with(SYNTAX_ERROR) {
+                rule::UNANALYZED
+            } else {
+                rule::CALL
+            },
             subject: method.to_string(),
             message: format!("{} `{method}`: {reason}", client.family.sdk_name()),
             fixable: false,
@@ -395,7 +418,7 @@ impl<'r, 't> Planner<'r, 't> {
         let message = if removed {
             let to = match family {
                 Family::Server | Family::Mobile => instance::package(family),
-                _ => MIXPANEL_BROWSER,
+                _ => crate::config::current().browser_package(),
             };
             format!("import of `{}`: replaced by `{to}`", import.source)
         } else {
@@ -450,8 +473,9 @@ impl<'r, 't> Planner<'r, 't> {
         if !self.type_names.is_empty() {
             let names: Vec<&str> = self.type_names.iter().copied().collect();
             lines.push(format!(
-                "import type {{ {} }} from {q}{MIXPANEL_BROWSER}{q}{}",
+                "import type {{ {} }} from {q}{}{q}{}",
                 names.join(", "),
+                crate::config::current().browser_package(),
                 if semi { ";" } else { "" }
             ));
         }
@@ -472,11 +496,16 @@ impl<'r, 't> Planner<'r, 't> {
                 .filter(|k| matches!(*k, "const" | "let" | "var"))
                 .unwrap_or("const");
             format!(
-                "{keyword} {} = require({q}{MIXPANEL_BROWSER}{q}){semi}",
-                self.mp
+                "{keyword} {} = require({q}{}{q}){semi}",
+                self.mp,
+                crate::config::current().browser_package()
             )
         } else {
-            format!("import {} from {q}{MIXPANEL_BROWSER}{q}{semi}", self.mp)
+            format!(
+                "import {} from {q}{}{q}{semi}",
+                self.mp,
+                crate::config::current().browser_package()
+            )
         }
     }
 
@@ -514,7 +543,11 @@ impl<'r, 't> Planner<'r, 't> {
             };
             found.push(Finding {
                 range: call.node.byte_range(),
-                rule: rule::CALL,
+                rule: if message.contains(SYNTAX_ERROR) {
+                    rule::UNANALYZED
+                } else {
+                    rule::CALL
+                },
                 subject: self.text(call.name).to_string(),
                 message,
                 fixable: false,
@@ -561,12 +594,19 @@ impl<'r, 't> Planner<'r, 't> {
                 }
                 None => {
                     let subject = member_text(self.src, range.clone());
+                    let broken = self
+                        .res
+                        .error_ranges
+                        .iter()
+                        .any(|e| e.start <= range.start && range.end <= e.end);
                     Finding {
                         range,
-                        rule: rule::CALL,
-                        message: format!(
-                            "Amplitude `{subject}` used outside a call amp2mp rewrites: migrate by hand"
-                        ),
+                        rule: if broken { rule::UNANALYZED } else { rule::CALL },
+                        message: if broken {
+                            format!("Amplitude `{subject}` {SYNTAX_ERROR}: amp2mp could not analyse it; fix the syntax, then run amp2mp again")
+                        } else {
+                            format!("Amplitude `{subject}` used outside a call amp2mp rewrites: migrate by hand")
+                        },
                         subject,
                         fixable: false,
                         note: None,
@@ -578,7 +618,88 @@ impl<'r, 't> Planner<'r, 't> {
         self.findings.extend(found);
     }
 
+    /// A syntax error that holds `amplitude` and no finding: amp2mp could not read that use,
+    /// so it is reported rather than passed over.
+    fn unreadable(&mut self) {
+        for e in &self.res.error_ranges {
+            let covered = self
+                .findings
+                .iter()
+                .any(|f| f.range.start < e.end && e.start < f.range.end.max(f.range.start + 1));
+            if covered || !self.src[e.clone()].contains("amplitude") {
+                continue;
+            }
+            self.findings.push(Finding {
+                range: e.clone(),
+                rule: rule::UNANALYZED,
+                subject: "amplitude".into(),
+                message: "a syntax error around an Amplitude use: amp2mp could not analyse it; fix the syntax, then run amp2mp again".into(),
+                fixable: false,
+                note: None,
+            });
+        }
+    }
+
+    /// Amplitude's HTTP APIs and CDN snippet named in strings.
+    fn endpoints(&mut self) {
+        for hit in crate::endpoints::scan(self.src, self.res.root) {
+            self.findings.push(Finding {
+                range: hit.range,
+                rule: hit.rule,
+                subject: hit.subject,
+                message: hit.message,
+                fixable: false,
+                note: None,
+            });
+        }
+    }
+
+    /// Whether a suppression silences `rule` at byte `at`; marks it used.
+    fn suppressed(&mut self, at: usize, rule: &str) -> bool {
+        if self.suppressions.is_empty() {
+            return false;
+        }
+        let line = suppress::line_of(self.src, at);
+        let mut hit = false;
+        for (s, used) in &mut self.suppressions {
+            if s.covers(line, rule) {
+                *used = true;
+                hit = true;
+            }
+        }
+        hit
+    }
+
+    /// Drops the findings a suppression silences, and reports the suppressions that silence
+    /// nothing.
+    fn apply_suppressions(&mut self) {
+        if self.suppressions.is_empty() {
+            return;
+        }
+        let findings = std::mem::take(&mut self.findings);
+        for f in findings {
+            if !self.suppressed(f.range.start, f.rule) {
+                self.findings.push(f);
+            }
+        }
+        for (s, used) in &self.suppressions {
+            if *used {
+                continue;
+            }
+            let subject = self.src[s.range.clone()].to_string();
+            self.findings.push(Finding {
+                range: s.range.clone(),
+                rule: rule::UNUSED_SUPPRESSION,
+                message: "this amp2mp-ignore comment silences nothing: remove it".into(),
+                subject,
+                fixable: false,
+                note: None,
+            });
+        }
+    }
+
     fn finish(mut self) -> Plan {
+        self.apply_suppressions();
         self.edits.sort_by_key(|e| (e.range.start, e.range.end));
         self.findings
             .sort_by(|a, b| (a.range.start, a.rule).cmp(&(b.range.start, b.rule)));

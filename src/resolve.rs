@@ -72,9 +72,6 @@ fn is_ampli_path(source: &str) -> bool {
 /// The legacy Node SDK, whose `init` returns a client.
 pub const LEGACY_NODE: &str = "@amplitude/node";
 
-/// The module Mixpanel's browser SDK is imported from.
-pub const MIXPANEL_BROWSER: &str = "mixpanel-browser";
-
 /// Which instance a client expression denotes.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Instance {
@@ -634,7 +631,7 @@ impl<'t> Resolution<'t> {
     /// The local name of an existing `mixpanel-browser` default import or require, if any.
     pub fn mixpanel_import(&self) -> Option<&Import> {
         self.imports.iter().find(|i| {
-            i.source == MIXPANEL_BROWSER
+            i.source == crate::config::current().browser_package()
                 && i.bindings.iter().any(|b| b.imported == Imported::Module)
         })
     }

@@ -303,7 +303,7 @@ fn check_reports_file_lines_and_columns() {
     assert_eq!(out.code, 1, "{}", out.stderr);
     let html = "public/index.html";
     let vue = "src/App.vue";
-    let (call, import, src) = ("amplitude-call", "amplitude-import", "amplitude-script-src");
+    let (call, import, src) = ("amplitude-call", "amplitude-import", "amplitude-snippet");
     assert_eq!(
         places(&out.stdout),
         vec![

@@ -229,7 +229,7 @@ fn github_lines_escape_paths_and_messages() {
         out.stdout,
         "::warning file=we%2Cird%3Adir/opt.js,line=1,col=1,endLine=1,endColumn=38,title=amplitude-import::import of `amplitude-js`: replaced by `mixpanel-browser`\n\
          ::warning file=we%2Cird%3Adir/opt.js,line=2,col=1,endLine=2,endColumn=41,title=amplitude-call::Amplitude `setOptOut`: becomes `mixpanel.opt_in_tracking`%0Anote: mixpanel.opt_in_tracking() also tracks an $opt_in event\n\
-         ::error file=we%2Cird%3Adir/page.html,line=2,col=1,endLine=2,endColumn=82,title=amplitude-script-src::`<script src=\"https://cdn.amplitude.com/libs/amplitude-8.21.9-min.gz.js?v=100%2525\">` loads an Amplitude SDK: load Mixpanel's instead (its snippet, or the `mixpanel-browser` package)\n"
+         ::error file=we%2Cird%3Adir/page.html,line=2,col=1,endLine=2,endColumn=82,title=amplitude-snippet::`<script src=\"https://cdn.amplitude.com/libs/amplitude-8.21.9-min.gz.js?v=100%2525\">` loads an Amplitude SDK: load Mixpanel's instead (its snippet, or the `mixpanel-browser` package)\n"
     );
     // Each line parses back: the properties split on `,` and `=`, and unescaping gives the
     // path and the message as written.
@@ -389,7 +389,6 @@ fn sarif_is_a_2_1_0_log_with_rules_levels_and_regions() {
             "amplitude-call",
             "amplitude-type",
             "amplitude-dependency",
-            "amplitude-script-src",
             "unanalyzed-file",
             "amplitude-http-api",
             "amplitude-snippet",
@@ -667,12 +666,15 @@ fn readme_ci_commands_run_as_written() {
     );
     assert!(commands.iter().any(|c| c == &["check"]), "{commands:?}");
 
-    // The `.ignore` the README gives keeps amp2mp's own source and build out of the walk.
-    let ignore = readme_blocks("gitignore");
-    assert_eq!(ignore.len(), 1);
+    // The amp2mp.toml the README gives keeps amp2mp's own source and build out of the walk.
+    let config: Vec<String> = readme_blocks("toml")
+        .into_iter()
+        .filter(|b| b.contains("tools/amp2mp/"))
+        .collect();
+    assert_eq!(config.len(), 1);
     let tmp = tempdir();
     let dir = tmp.path();
-    put(dir, ".ignore", &ignore[0]);
+    put(dir, "amp2mp.toml", &config[0]);
     put(dir, "tools/amp2mp/fixtures/x/input.js", SIMPLE);
     put(dir, ".amp2mp/target/debug/build/x.js", SIMPLE);
     put(dir, "src/app.js", "export const app = 1;\n");

@@ -411,8 +411,9 @@ impl<'t> Planner<'_, 't> {
                 call.callee.byte_range(),
                 format!("{base}{sep}init"),
             ));
+            edits.extend(self.token_edit(key));
         } else {
-            let mut text = format!("{base}{sep}init({}", self.text(key));
+            let mut text = format!("{base}{sep}init({}", self.key_text(key));
             match (config, &named) {
                 (Some(c), _) => text += &format!(", {c}"),
                 (None, Some(_)) => text += ", {}",
@@ -483,17 +484,23 @@ impl<'t> Planner<'_, 't> {
             (_, []) => return Err(format!("`{method}` without an event name")),
             (_, [first]) if unwrap(*first).kind() == "object" => {
                 let ev = options::event_object(self.src, unwrap(*first), false)?;
-                (ev.event_type.to_string(), ev.properties, ev.options)
+                let name = ev.event_node.map_or(ev.event_type.to_string(), |n| self.event_text(n));
+                (name, ev.properties, ev.options)
             }
             (_, [_]) | (_, [_, _]) if method != "logEventWithGroups" => {
-                return Ok(self.callee(call, recv, sep, Target::Track))
+                let mut done = self.callee(call, recv, sep, Target::Track);
+                done.edits.extend(self.event_edit(args[0]));
+                if let Some(p) = args.get(1) {
+                    done.edits.extend(self.key_edits(*p));
+                }
+                return Ok(done);
             }
             ("logEventWithTimestamp", [e, p, t]) => {
                 let mut o = options::EventOptions::default();
                 if !self.is_nullish(*t) {
                     o.props.push(format!("time: {}", self.text(*t)));
                 }
-                (self.text(*e).to_string(), Some(*p), o)
+                (self.event_text(*e), Some(*p), o)
             }
             ("logEventWithGroups", [e, rest @ ..]) if rest.len() <= 2 => {
                 let groups = rest
@@ -504,15 +511,16 @@ impl<'t> Planner<'_, 't> {
                     groups,
                     ..Default::default()
                 };
-                (self.text(*e).to_string(), rest.first().copied(), o)
+                (self.event_text(*e), rest.first().copied(), o)
             }
             (_, [e, p, opts]) if client.family == Family::Browser => {
-                (self.text(*e).to_string(), Some(*p), options::event_options(self.src, *opts, false)?)
+                (self.event_text(*e), Some(*p), options::event_options(self.src, *opts, false)?)
             }
             (_, [_, _, _]) => return Err("the third argument is a callback, and mixpanel.track's callback is called with 1/0 instead of (code, body): migrate by hand".into()),
             _ => return Err("callbacks after the event properties: mixpanel.track's callback is called with 1/0 instead of (code, body); migrate by hand".into()),
         };
-        let merged = options::merge_props(self.src, props, &extra.props);
+        let merged =
+            options::merge_props_with(self.src, props, &extra.props, &|n| self.props_text(n));
         let (target, text) = match extra.groups {
             Some(groups) => (
                 Target::TrackWithGroups,
@@ -800,7 +808,6 @@ impl<'t> Planner<'_, 't> {
         sep: &str,
         site: &Site<'t>,
     ) -> Result<Done, String> {
-        let q = self.quote;
         let mut statements = Vec::new();
         let mut gone = Vec::new();
         let props = if method == "logRevenue" {
@@ -823,8 +830,9 @@ impl<'t> Planner<'_, 't> {
             gone.push(chain.new.byte_range());
             builders::revenue_props(self.src, &chain.ops)?
         };
-        let text = format!("{recv}{sep}track({q}Revenue{q}, {})", props.object());
-        let to = format!("becomes `{recv}{sep}track({q}Revenue{q}, …)`");
+        let event = self.revenue_event();
+        let text = format!("{recv}{sep}track({event}, {})", props.object());
+        let to = format!("becomes `{recv}{sep}track({event}, …)`");
         let mut done = self.replace(call, Target::Revenue, text, to);
         done.edits
             .extend(statements.iter().cloned().map(Edit::delete));

@@ -17,7 +17,9 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 /// The variable the Mixpanel client is created in.
-pub const CLIENT: &str = "mixpanel";
+pub fn client_name() -> &'static str {
+    crate::config::current().identifier()
+}
 
 /// The client a file creates for an instance SDK.
 #[derive(Clone, Debug)]
@@ -46,8 +48,8 @@ fn supported(source: &str) -> bool {
 /// The Mixpanel package for an instance SDK family.
 pub fn package(family: Family) -> &'static str {
     match family {
-        Family::Mobile => "mixpanel-react-native",
-        _ => "mixpanel",
+        Family::Mobile => crate::config::current().react_native_package(),
+        _ => crate::config::current().node_package(),
     }
 }
 
@@ -88,7 +90,7 @@ impl<'t> Planner<'_, 't> {
                     family: client.family,
                     init: call.node.id(),
                     init_range: call.node.byte_range(),
-                    var: CLIENT.to_string(),
+                    var: client_name().to_string(),
                     legacy_node: false,
                 });
             }
@@ -216,7 +218,6 @@ impl<'t> Planner<'_, 't> {
         args: &[Node<'t>],
         site: &Site<'t>,
     ) -> Result<Done, String> {
-        let q = self.quote;
         let v = inst.var.as_str();
         let to = |what: &str| format!("becomes `{what}` on the `mixpanel` package's client");
         match (target, args) {
@@ -226,9 +227,9 @@ impl<'t> Planner<'_, 't> {
                     Some(o) => Some(options::node_config(self.src, unwrap(*o))?),
                 };
                 let mut text = if inst.legacy_node {
-                    format!("Mixpanel.init({}", self.text(*key))
+                    format!("Mixpanel.init({}", self.key_text(*key))
                 } else {
-                    format!("const {v} = Mixpanel.init({}", self.text(*key))
+                    format!("const {v} = Mixpanel.init({}", self.key_text(*key))
                 };
                 let mut notes = Vec::new();
                 if let Some(cfg) = config {
@@ -256,7 +257,8 @@ impl<'t> Planner<'_, 't> {
                 if let Some(g) = extra.groups {
                     pairs.push(spread_text(&g));
                 }
-                let merged = options::merge_props(self.src, props, &pairs);
+                let merged =
+                    options::merge_props_with(self.src, props, &pairs, &|n| self.props_text(n));
                 let mut text = match &merged {
                     Some(p) => format!("{v}.track({event}, {p})"),
                     None => format!("{v}.track({event})"),
@@ -316,7 +318,7 @@ impl<'t> Planner<'_, 't> {
                         None => format!("distinct_id: {u}"),
                     });
                 }
-                let text = format!("{v}.track({q}Revenue{q}, {})", props.object());
+                let text = format!("{v}.track({}, {})", self.revenue_event(), props.object());
                 let mut d = self.replace(call, Target::Revenue, text, to("mixpanel.track"));
                 d.edits.extend(gone.iter().cloned().map(Edit::delete));
                 d.gone = gone;
@@ -355,7 +357,7 @@ impl<'t> Planner<'_, 't> {
                 let user = user.filter(|u| !self.is_nullish(*u));
                 let mut texts = vec![format!(
                     "const {v} = new Mixpanel({}, true)",
-                    self.text(*key)
+                    self.key_text(*key)
                 )];
                 let mut notes = vec!["trackAutomaticEvents is on, like Amplitude's default session events".to_string()];
                 let mut init = format!("{v}.init()");
@@ -379,10 +381,10 @@ impl<'t> Planner<'_, 't> {
                 d.notes = notes;
                 Ok(d)
             }
-            (Target::Track, [e]) => Ok(replace(Target::Track, format!("{v}.track({})", self.text(*e)))),
+            (Target::Track, [e]) => Ok(replace(Target::Track, format!("{v}.track({})", self.event_text(*e)))),
             (Target::Track, [e, p]) => Ok(replace(
                 Target::Track,
-                format!("{v}.track({}, {})", self.text(*e), self.text(*p)),
+                format!("{v}.track({}, {})", self.event_text(*e), self.props_text(*p)),
             )),
             (Target::Identify, [id]) if self.is_nullish(*id) => {
                 Ok(replace(Target::Reset, format!("{v}.reset()")))
@@ -461,12 +463,15 @@ impl<'t> Planner<'_, 't> {
             [] => return Err("track() without an event name".into()),
             [first] if unwrap(*first).kind() == "object" => {
                 let ev = options::event_object(self.src, unwrap(*first), true)?;
-                (ev.event_type.to_string(), ev.properties, ev.options)
+                let name = ev
+                    .event_node
+                    .map_or(ev.event_type.to_string(), |n| self.event_text(n));
+                (name, ev.properties, ev.options)
             }
-            [e] => (self.text(*e).to_string(), None, Default::default()),
-            [e, p] => (self.text(*e).to_string(), Some(*p), Default::default()),
+            [e] => (self.event_text(*e), None, Default::default()),
+            [e, p] => (self.event_text(*e), Some(*p), Default::default()),
             [e, p, o] => (
-                self.text(*e).to_string(),
+                self.event_text(*e),
                 Some(*p),
                 options::event_options(self.src, *o, true)?,
             ),

@@ -1,10 +1,12 @@
 //! Rendering results for people and tools: the unified diff, `check`'s formats (text, JSON,
-//! SARIF, GitHub annotations) with the rules they describe and the source lines they show, and
-//! the end-of-run summary. Pure functions from results to text; the caller writes the text.
+//! SARIF, GitHub annotations) with the rules they describe and the source lines they show, the
+//! end-of-run summary and `apply`'s Markdown report. Pure functions from results to text; the
+//! caller writes the text.
 
 pub mod check;
 pub mod diff;
 pub mod github;
+pub mod report;
 pub mod rules;
 pub mod sarif;
 pub mod source;

@@ -1,8 +1,8 @@
 //! What each rule id of `check` means, for the formats that describe their rules (SARIF's
-//! `tool.driver.rules`): every id amp2mp emits, plus the ids reserved for the HTTP API and
-//! snippet detectors and for suppressions, so a result never names an undescribed rule.
+//! `tool.driver.rules`): every id amp2mp emits, so a result never names an undescribed rule
+//! (a test lists the ids the code defines).
 
-use crate::embedded::SCRIPT_SRC;
+use crate::endpoints;
 use crate::plan::rule;
 
 /// One rule: its stable id, a short name, a one-line description and the help text.
@@ -16,7 +16,7 @@ pub struct Rule {
 }
 
 /// Every rule, in the order SARIF lists them (a result's `ruleIndex` points into this).
-pub const RULES: [Rule; 9] = [
+pub const RULES: [Rule; 8] = [
     Rule {
         id: rule::IMPORT,
         name: "AmplitudeImport",
@@ -42,31 +42,25 @@ pub const RULES: [Rule; 9] = [
         help: "An Amplitude package in the dependencies of a package.json. `amp2mp apply` swaps it for the Mixpanel package once no file below that package.json still needs it; while one does, the finding names the files left.",
     },
     Rule {
-        id: SCRIPT_SRC,
-        name: "AmplitudeScriptSrc",
-        short: "Amplitude SDK loaded by a script tag",
-        help: "A `<script src>` or Amplitude's inline loader snippet (cdn.amplitude.com) in a Vue, Svelte or HTML file. amp2mp never rewrites markup: load Mixpanel's snippet or the mixpanel-browser package in its place, since the rewritten calls need it.",
-    },
-    Rule {
         id: rule::UNANALYZED,
         name: "UnanalyzedFile",
         short: "File mentions Amplitude but was not analysed",
-        help: "The file mentions Amplitude but amp2mp could not read it: not UTF-8, larger than --max-file-size, minified, a script block in another language, or a package.json that is not JSON. Convert it, raise the limit, or migrate its source; check cannot pass while it is left.",
+        help: "The file mentions Amplitude but amp2mp could not read it: not UTF-8, larger than --max-file-size, minified, a use inside a syntax error, a script block in another language, or a package.json that is not JSON. Convert it, raise the limit, or migrate its source; check cannot pass while it is left.",
     },
     Rule {
-        id: "amplitude-http-api",
+        id: endpoints::HTTP_API,
         name: "AmplitudeHttpApi",
         short: "Amplitude HTTP API use",
-        help: "A request to Amplitude's HTTP API (api2.amplitude.com, api.amplitude.com, api.eu.amplitude.com, /2/httpapi, /batch, /identify, /groupidentify). Send the events to Mixpanel's /import API instead; the message gives the mapping.",
+        help: "A request to Amplitude's HTTP API (api2.amplitude.com, api.amplitude.com, api.eu.amplitude.com, /2/httpapi, /batch, /identify, /groupidentify) in a string. Request bodies differ, so amp2mp does not rewrite it: send the events to Mixpanel's endpoint instead (the message names it: /import or /track for events, /engage for profiles, /groups for groups).",
     },
     Rule {
-        id: "amplitude-snippet",
+        id: endpoints::SNIPPET,
         name: "AmplitudeSnippet",
-        short: "Amplitude CDN snippet",
-        help: "Amplitude's CDN snippet (cdn.amplitude.com) in JavaScript, TypeScript or HTML. Replace it with Mixpanel's snippet, or install mixpanel-browser.",
+        short: "Amplitude SDK loaded from its CDN",
+        help: "Amplitude's CDN (cdn.amplitude.com) in a string, Amplitude's inline loader snippet, or a `<script src>` loading an Amplitude SDK in a Vue, Svelte or HTML file. amp2mp never rewrites it: load Mixpanel's snippet or the mixpanel-browser package in its place, since the rewritten calls need it.",
     },
     Rule {
-        id: "unused-suppression",
+        id: rule::UNUSED_SUPPRESSION,
         name: "UnusedSuppression",
         short: "amp2mp-ignore comment that silences nothing",
         help: "An `amp2mp-ignore` or `amp2mp-ignore-next-line` comment that silences no finding. Remove it, or correct the rule ids it names.",
@@ -90,7 +84,10 @@ mod tests {
             rule::TYPE,
             rule::DEPENDENCY,
             rule::UNANALYZED,
-            SCRIPT_SRC,
+            rule::UNUSED_SUPPRESSION,
+            endpoints::HTTP_API,
+            endpoints::SNIPPET,
+            crate::embedded::SCRIPT_SRC,
         ] {
             assert!(find(id).is_some(), "{id}");
         }
