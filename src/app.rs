@@ -46,6 +46,8 @@ pub struct FileResult {
     pub modules: std::collections::BTreeSet<String>,
     /// The events the file tracks (`inventory` only).
     pub events: inventory::FileInventory,
+    /// The lines its findings start on, for `check` to show and fingerprint.
+    pub lines: render::source::SourceLines,
 }
 
 /// Runs a parsed command line and returns the exit code.
@@ -120,6 +122,7 @@ pub fn process(t: &Target, max_size: u64) -> Option<FileResult> {
     r.modules = manifest::quoted_modules(out.output.as_deref().unwrap_or(&text));
     r.rewrites = out.rewrites;
     r.findings = out.findings;
+    r.lines = render::source::SourceLines::of(&text, &r.findings);
     r.notes = out.notes;
     r.error = out.error;
     if out.output.is_some() {
@@ -322,7 +325,8 @@ fn run_check(args: CheckArgs) -> io::Result<u8> {
     } else {
         exit::OK
     };
-    let text = render::check::render(&results, found.errors.len(), args.format);
+    let color = use_color(&args.run);
+    let text = render::check::render(&results, &found, args.format, color);
     let mut out = stdout(&args.run);
     // A reader that stops early (`| head`) does not change what was found.
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
@@ -423,6 +427,7 @@ fn manifest_results(
             match manifest::plan(&text, &usage, &versions) {
                 Ok(planned) => {
                     r.findings = planned.findings;
+                    r.lines = render::source::SourceLines::of(&text, &r.findings);
                     r.error = planned.error;
                     if planned.output.is_some() {
                         r.original = Some(text);

@@ -25,7 +25,8 @@ Examples:
   amp2mp diff src > m.patch && git apply m.patch
   amp2mp apply                     rewrite in place (refuses files with uncommitted changes)
   amp2mp check --format json       list every Amplitude use left, for CI
-  amp2mp inventory --format csv    every tracked event, its call sites and property keys";
+  amp2mp inventory --format csv    every tracked event, its call sites and property keys
+  amp2mp check --format sarif > amp2mp.sarif";
 
 /// Migrate JavaScript/TypeScript code from the Amplitude analytics SDKs to Mixpanel.
 ///
@@ -114,10 +115,16 @@ pub enum Color {
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CheckFormat {
-    /// One `path:line:column: rule: message` line per finding
+    /// For people: `path:line:column: rule: message`, the source line and a caret underline
+    /// per finding; the total on stderr
     Text,
     /// One JSON object: {"findings": [...], "summary": {...}}
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers
+    Sarif,
+    /// GitHub Actions annotations: one `::error` (left for a person) or `::warning` (rewritten
+    /// by apply) command per finding
+    Github,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]

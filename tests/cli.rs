@@ -186,7 +186,13 @@ fn exit_codes() {
     assert_eq!(
         out.stdout,
         "a.js:1:1: amplitude-import: import of `amplitude-js`: replaced by `mixpanel-browser`\n\
-         a.js:2:1: amplitude-call: Amplitude `logEvent`: becomes `mixpanel.track`\n"
+         \x20 1 | import amplitude from 'amplitude-js';\n\
+         \x20   | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n\
+         \n\
+         a.js:2:1: amplitude-call: Amplitude `logEvent`: becomes `mixpanel.track`\n\
+         \x20 2 | amplitude.getInstance().logEvent('A', { x: 1 });\n\
+         \x20   | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n\
+         \n"
     );
     assert_eq!(
         out.stderr,
@@ -605,7 +611,7 @@ fn non_utf8_file_is_skipped_and_reported() {
     assert_eq!(out.code, 1);
     assert_eq!(
         out.stdout,
-        "src/latin1.js:1:1: unanalyzed-file: mentions Amplitude but was not analysed: not valid UTF-8\n"
+        "src/latin1.js:1:1: unanalyzed-file: mentions Amplitude but was not analysed: not valid UTF-8\n\n"
     );
     assert_eq!(
         out.stderr,
@@ -671,7 +677,7 @@ fn oversized_file_is_skipped_with_a_warning() {
     assert_eq!(out.code, 1);
     assert_eq!(
         out.stdout,
-        "big.js:1:1: unanalyzed-file: mentions Amplitude but was not analysed: larger than 100 bytes (raise --max-file-size to include it)\n"
+        "big.js:1:1: unanalyzed-file: mentions Amplitude but was not analysed: larger than 100 bytes (raise --max-file-size to include it)\n\n"
     );
 
     // Exactly at the limit is not over it.
@@ -890,15 +896,28 @@ fn check_json_lists_exact_findings() {
     });
     assert_eq!(v, expected);
 
-    // The text format says the same, one line per finding.
+    // The text format says the same, each finding with its line underlined (a finding over
+    // several lines to the end of its first).
     let out = amp2mp(dir, &["check"]);
     assert_eq!(out.code, 1);
     assert_eq!(
         out.stdout,
         "src/t.ts:1:1: amplitude-import: import of `amplitude-js` is still used: remove it once its uses are migrated\n\
+         \x20 1 | import amplitude from 'amplitude-js';\n\
+         \x20   | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n\
+         \n\
          src/t.ts:4:3: amplitude-call: Amplitude `setUserId`: becomes `mixpanel.identify`\n\
+         \x20 4 |   amplitude.getInstance().setUserId(id);\n\
+         \x20   |   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n\
+         \n\
          src/t.ts:5:3: amplitude-call: Amplitude `logEvent`: becomes `mixpanel.track`\n\
-         src/t.ts:8:3: amplitude-call: Amplitude `setSessionId`: Mixpanel computes sessions server-side: no equivalent\n"
+         \x20 5 |   amplitude.getInstance().logEvent('Go', {\n\
+         \x20   |   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n\
+         \n\
+         src/t.ts:8:3: amplitude-call: Amplitude `setSessionId`: Mixpanel computes sessions server-side: no equivalent\n\
+         \x20 8 |   amplitude.getInstance().setSessionId(0);\n\
+         \x20   |   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n\
+         \n"
     );
     assert_eq!(
         out.stderr,
