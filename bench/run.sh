@@ -20,7 +20,10 @@ if [ -z "${SPARSE_ONLY:-}" ]; then
   if [ ! -d "$work/subset/pkgs" ]; then
     (cd "$work/dense" && find pkgs -type f \( -name '*.js' -o -name '*.jsx' -o -name '*.mjs' \
       -o -name '*.cjs' -o -name '*.ts' -o -name '*.tsx' \) ! -name '*.d.ts' | LC_ALL=C sort \
-      | head -1500 | while read -r f; do mkdir -p "$work/subset/$(dirname "$f")"; cp "$f" "$work/subset/$f"; done)
+      > "$work/subset.list")
+    sed -n '1,1500p' "$work/subset.list" | while read -r f; do
+      mkdir -p "$work/subset/$(dirname "$f")" && cp "$work/dense/$f" "$work/subset/$f"
+    done
   fi
 fi
 if [ ! -x "$work/peers/node_modules/.bin/ast-grep" ]; then

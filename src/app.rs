@@ -44,6 +44,11 @@ pub struct FileResult {
     pub error: Option<String>,
     /// Amplitude module names its final text still holds, for the package.json files.
     pub modules: std::collections::BTreeSet<String>,
+    /// The Mixpanel packages its rewrite newly imports, for the package.json files.
+    pub adds: std::collections::BTreeSet<manifest::Mixpanel>,
+    /// `diff`: the file's unified diff, rendered as soon as the file is processed so that its
+    /// texts need not be kept (`output` then stays `Some("")`, marking the file as changed).
+    pub diff: Option<String>,
     /// The events the file tracks (`inventory` only).
     pub events: inventory::FileInventory,
     /// The lines its findings start on, for `check` to show and fingerprint.
@@ -89,7 +94,7 @@ fn process_all(args: &RunArgs) -> (Vec<FileResult>, discover::Discovered) {
 /// Discovers every file and runs `per_file` on each, returning results in path order.
 fn process_all_with(
     args: &RunArgs,
-    per_file: fn(&Target, u64) -> Option<FileResult>,
+    per_file: impl Fn(&Target, u64) -> Option<FileResult> + Sync,
 ) -> (Vec<FileResult>, discover::Discovered) {
     let mut found = discover::discover(&args.paths, args.no_ignore);
     let targets = std::mem::take(&mut found.targets);
@@ -125,9 +130,10 @@ pub fn process(t: &Target, max_size: u64) -> Option<FileResult> {
     r.lines = render::source::SourceLines::of(&text, &r.findings);
     r.notes = out.notes;
     r.error = out.error;
-    if out.output.is_some() {
+    if let Some(new) = out.output {
+        r.adds = manifest::added_imports(&text, &new);
         r.original = Some(text);
-        r.output = out.output;
+        r.output = Some(new);
     }
     Some(r)
 }
@@ -239,12 +245,23 @@ fn use_color(args: &RunArgs) -> bool {
 }
 
 fn run_diff(args: RunArgs) -> io::Result<u8> {
-    let (mut results, found) = process_all(&args);
-    add_manifests(&mut results, &found, args.max_file_size);
     let color = use_color(&args);
+    // Each file's diff is rendered as soon as the file is processed, and its texts dropped:
+    // memory follows the size of the diffs, not of the files.
+    let (mut results, found) = process_all_with(&args, |t, max| {
+        let mut r = process(t, max)?;
+        if let (Some(old), Some(new)) = (r.original.take(), &r.output) {
+            r.diff = Some(render::diff::unified(&r.display, &old, new, color));
+            r.output = Some(String::new());
+        }
+        Some(r)
+    });
+    add_manifests(&mut results, &found, args.max_file_size);
     let mut out = io::BufWriter::new(stdout(&args));
     for r in &results {
-        if let (Some(old), Some(new)) = (&r.original, &r.output) {
+        if let Some(diff) = &r.diff {
+            out.write_all(diff.as_bytes())?;
+        } else if let (Some(old), Some(new)) = (&r.original, &r.output) {
             out.write_all(render::diff::unified(&r.display, old, new, color).as_bytes())?;
         }
     }
@@ -315,7 +332,16 @@ fn write_one(r: &mut FileResult, args: &ApplyArgs, guard: &mut DirtyGuard) -> bo
 }
 
 fn run_check(args: CheckArgs) -> io::Result<u8> {
-    let (mut results, found) = process_all(&args.run);
+    // Only SARIF's fixes need the texts; the other formats drop them as each file is done.
+    let keep_texts = args.format == crate::cli::CheckFormat::Sarif;
+    let (mut results, found) = process_all_with(&args.run, |t, max| {
+        let mut r = process(t, max)?;
+        if !keep_texts && r.output.is_some() {
+            r.original = None;
+            r.output = Some(String::new());
+        }
+        Some(r)
+    });
     add_manifests(&mut results, &found, args.run.max_file_size);
     let findings: usize = results.iter().map(|r| r.findings.len()).sum();
     let status = if has_errors(&results, &found) {
@@ -491,16 +517,12 @@ fn file_use(r: &FileResult) -> Option<manifest::FileUse> {
             read.as_deref()
         }
     };
-    let rewrite = match (&r.original, &r.output) {
-        (Some(old), Some(new)) => Some((old.as_str(), new.as_str())),
-        _ => None,
-    };
     manifest::FileUse::new(
         &r.display,
         &r.findings,
         unanalysed,
         bytes,
-        rewrite,
+        r.adds.clone(),
         &r.modules,
     )
 }

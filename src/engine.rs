@@ -85,7 +85,7 @@ pub fn transform(lang: Lang, source: &str) -> Outcome {
     let verdict = if !rejected.is_empty() {
         Err("internal: overlapping edits were planned".to_string())
     } else {
-        verify(lang, &tree, &output)
+        verify_edited(lang, &tree, source, &edits, &output)
     };
     match verdict {
         Ok(()) => {
@@ -124,7 +124,60 @@ fn failed(error: String) -> Outcome {
     }
 }
 
+/// [`verify`], re-parsing incrementally: the original tree is edited with each change (from
+/// the last to the first, so earlier offsets hold) and tree-sitter re-parses only what changed.
+fn verify_edited(
+    lang: Lang,
+    before: &Tree,
+    source: &str,
+    edits: &[edit::Edit],
+    output: &str,
+) -> Result<(), String> {
+    let mut edited = before.clone();
+    for e in edits.iter().rev() {
+        let start = point_at(source, e.range.start);
+        edited.edit(&tree_sitter::InputEdit {
+            start_byte: e.range.start,
+            old_end_byte: e.range.end,
+            new_end_byte: e.range.start + e.replacement.len(),
+            start_position: start,
+            old_end_position: point_at(source, e.range.end),
+            new_end_position: advance(start, &e.replacement),
+        });
+    }
+    let Some(after) = lang::reparse(lang, output, &edited) else {
+        return Err("the rewritten file could not be parsed".into());
+    };
+    if error_count(&after) > error_count(before) {
+        return Err("the rewrite would add a syntax error".into());
+    }
+    Ok(())
+}
+
+/// The tree-sitter point (row, byte column) of byte `at`.
+fn point_at(src: &str, at: usize) -> tree_sitter::Point {
+    let before = &src.as_bytes()[..at.min(src.len())];
+    let row = memchr::memchr_iter(b'\n', before).count();
+    let column = before.len() - memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+    tree_sitter::Point { row, column }
+}
+
+/// The point after inserting `text` at `start`.
+fn advance(start: tree_sitter::Point, text: &str) -> tree_sitter::Point {
+    match memchr::memrchr(b'\n', text.as_bytes()) {
+        None => tree_sitter::Point {
+            row: start.row,
+            column: start.column + text.len(),
+        },
+        Some(i) => tree_sitter::Point {
+            row: start.row + memchr::memchr_iter(b'\n', text.as_bytes()).count(),
+            column: text.len() - i - 1,
+        },
+    }
+}
+
 /// The rewritten text must parse with no more errors than the original had.
+#[cfg(test)]
 fn verify(lang: Lang, before: &Tree, output: &str) -> Result<(), String> {
     let Some(after) = lang::parse(lang, output) else {
         return Err("the rewritten file could not be parsed".into());
@@ -214,6 +267,32 @@ mod tests {
         let tree = lang::parse(Lang::JavaScript, "a();").unwrap();
         assert!(verify(Lang::JavaScript, &tree, "a(;").is_err());
         assert!(verify(Lang::JavaScript, &tree, "b();").is_ok());
+    }
+
+    #[test]
+    fn incremental_verification_agrees_with_a_full_parse() {
+        let src = "a();\nfoo(1,\n  2);\nb();\n";
+        let tree = lang::parse(Lang::JavaScript, src).unwrap();
+        let edits = [
+            edit::Edit::new(0..1, "mixpanel.track"),
+            edit::Edit::new(5..8, "bar"),
+            edit::Edit::new(20..21, "("),
+        ];
+        let out = edit::apply(src, &edits);
+        assert!(verify_edited(Lang::JavaScript, &tree, src, &edits, &out).is_err());
+        assert!(verify(Lang::JavaScript, &tree, &out).is_err());
+        let good = [
+            edits[0].clone(),
+            edits[1].clone(),
+            edit::Edit::new(19..20, "c(\n"),
+        ];
+        let out = edit::apply(src, &good);
+        assert!(verify_edited(Lang::JavaScript, &tree, src, &good, &out).is_ok());
+        assert_eq!(point_at(src, 9), tree_sitter::Point { row: 1, column: 4 });
+        assert_eq!(
+            advance(tree_sitter::Point { row: 2, column: 3 }, "x\nyz"),
+            tree_sitter::Point { row: 3, column: 2 }
+        );
     }
 
     #[test]

@@ -93,6 +93,16 @@ thread_local! {
 /// Parses `source` with this thread's parser for `lang`. `None` only if tree-sitter gives up
 /// (it does not for any input with the default options; callers report it as a failure).
 pub fn parse(lang: Lang, source: &str) -> Option<Tree> {
+    parse_with(lang, source, None)
+}
+
+/// Parses `source` again, reusing `old`: a tree of the previous text already edited with
+/// [`Tree::edit`] for every change, so tree-sitter re-parses only what changed.
+pub fn reparse(lang: Lang, source: &str, old: &Tree) -> Option<Tree> {
+    parse_with(lang, source, Some(old))
+}
+
+fn parse_with(lang: Lang, source: &str, old: Option<&Tree>) -> Option<Tree> {
     PARSERS.with(|cell| {
         let mut parsers = cell.borrow_mut();
         let slot = &mut parsers[lang.index()];
@@ -101,7 +111,7 @@ pub fn parse(lang: Lang, source: &str) -> Option<Tree> {
             parser.set_language(&lang.grammar()).ok()?;
             *slot = Some(parser);
         }
-        slot.as_mut()?.parse(source, None)
+        slot.as_mut()?.parse(source, old)
     })
 }
 

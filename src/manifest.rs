@@ -162,14 +162,14 @@ pub struct FileUse {
 impl FileUse {
     /// What a file's findings and state say; `None` when it neither keeps an Amplitude package
     /// nor starts importing a Mixpanel one. `bytes` are the file's bytes, used only when it is
-    /// `unanalysed`; `rewrite` its original and new text, when it has a new text; `modules` the
-    /// [`quoted_modules`] of its final text.
+    /// `unanalysed`; `adds` the Mixpanel packages its rewrite newly imports ([`added_imports`]
+    /// of its original and new text); `modules` the [`quoted_modules`] of its final text.
     pub fn new(
         display: &str,
         findings: &[Located],
         unanalysed: bool,
         bytes: Option<&[u8]>,
-        rewrite: Option<(&str, &str)>,
+        adds: BTreeSet<Mixpanel>,
         modules: &BTreeSet<String>,
     ) -> Option<FileUse> {
         let mut imports = BTreeMap::new();
@@ -178,7 +178,6 @@ impl FileUse {
                 *imports.entry(f.finding.subject.clone()).or_insert(0) += 1;
             }
         }
-        let adds = rewrite.map_or_else(BTreeSet::new, |(old, new)| added_imports(old, new));
         if imports.is_empty() && !unanalysed && adds.is_empty() && modules.is_empty() {
             return None;
         }
@@ -1506,7 +1505,7 @@ mod tests {
                 &[finding("amplitude-js", true)],
                 false,
                 None,
-                None,
+                BTreeSet::new(),
                 &BTreeSet::new()
             ),
             None
@@ -1519,7 +1518,7 @@ mod tests {
             ],
             false,
             None,
-            None,
+            BTreeSet::new(),
             &BTreeSet::new(),
         )
         .unwrap();
@@ -1532,10 +1531,10 @@ mod tests {
             &[finding("amplitude-js", true)],
             false,
             None,
-            Some((
+            added_imports(
                 "import a from 'amplitude-js';",
                 "import mixpanel from 'mixpanel-browser';",
-            )),
+            ),
             &BTreeSet::new(),
         )
         .unwrap();
@@ -1546,7 +1545,7 @@ mod tests {
             names.iter().map(String::as_str).collect::<Vec<_>>(),
             ["@amplitude/node", "amplitude-js/lib/x", "react-amplitude-x"]
         );
-        let u = FileUse::new("a.js", &[], false, None, None, &names).unwrap();
+        let u = FileUse::new("a.js", &[], false, None, BTreeSet::new(), &names).unwrap();
         assert!(u.names_module("amplitude-js") && u.names_module("@amplitude/node"));
         assert!(!u.names_module("react-amplitude"));
         let usage = assign(&[("package.json", vec!["amplitude-js".to_string()])], &[u]);

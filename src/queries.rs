@@ -38,6 +38,11 @@ pub struct Queries {
     pub requires: Compiled,
     pub calls: Compiled,
     pub stores: Compiled,
+    /// The four sources as one query, so one traversal of the tree finds every match (a
+    /// query's cost is mostly its walk over the tree, whatever it matches).
+    pub combined: Compiled,
+    /// For each pattern of `combined`, which source (index into [`SOURCES`]) it comes from.
+    pub part_of_pattern: Vec<u8>,
 }
 
 impl Queries {
@@ -46,11 +51,28 @@ impl Queries {
             let (name, src) = SOURCES[i];
             Compiled::new(lang, src).map_err(|e| format!("queries/{name}.scm for {lang:?}: {e}"))
         };
+        let mut text = String::new();
+        let mut starts = Vec::new();
+        for (_, src) in SOURCES {
+            starts.push(text.len());
+            text += src;
+            text.push('\n');
+        }
+        let combined = Compiled::new(lang, &text)
+            .map_err(|e| format!("the combined queries for {lang:?}: {e}"))?;
+        let part_of_pattern = (0..combined.query.pattern_count())
+            .map(|p| {
+                let at = combined.query.start_byte_for_pattern(p);
+                starts.iter().rposition(|s| *s <= at).unwrap_or(0) as u8
+            })
+            .collect();
         Ok(Queries {
             imports: get(0)?,
             requires: get(1)?,
             calls: get(2)?,
             stores: get(3)?,
+            combined,
+            part_of_pattern,
         })
     }
 }

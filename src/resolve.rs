@@ -221,11 +221,13 @@ impl<'t> Resolution<'t> {
     /// Resolves `tree` (parsed from `source`) with the compiled `queries`.
     pub fn new(tree: &'t Tree, source: &'t str, queries: &Queries) -> Resolution<'t> {
         let root = tree.root_node();
-        let mut anchored = collect_imports(&queries.imports, root, source);
-        anchored.extend(collect_requires(&queries.requires, root, source));
+        let parts = matches_by_part(queries, root, source);
+        let q = &queries.combined;
+        let mut anchored = collect_imports(q, &parts[0], source);
+        anchored.extend(collect_requires(q, &parts[1], source));
         anchored.sort_by_key(|(i, _)| i.range.start);
-        let (calls, news) = collect_calls(&queries.calls, root, source);
-        let stores = collect_stores(&queries.stores, root, source);
+        let (calls, news) = collect_calls(q, &parts[2]);
+        let stores = collect_stores(q, &parts[3]);
 
         let mut names: HashSet<String> = HashSet::new();
         for (import, _) in &anchored {
@@ -797,24 +799,37 @@ pub fn with_semicolon(n: Node, source: &str) -> Range<usize> {
     }
 }
 
-fn run<'t>(
-    q: &Compiled,
-    root: Node<'t>,
-    source: &'t str,
-    mut each: impl FnMut(&tree_sitter::QueryMatch<'_, 't>),
-) {
-    let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(&q.query, root, source.as_bytes());
-    while let Some(m) = matches.next() {
-        each(m);
-    }
+/// One query match, its captures copied out of the cursor.
+struct Match<'t> {
+    captures: Vec<(u32, Node<'t>)>,
 }
 
-fn capture<'t>(m: &tree_sitter::QueryMatch<'_, 't>, index: u32) -> Option<Node<'t>> {
-    m.captures()
+/// Runs the combined query once over the tree and sorts its matches by the source query each
+/// pattern comes from (imports, requires, calls, stores).
+fn matches_by_part<'t>(queries: &Queries, root: Node<'t>, source: &'t str) -> [Vec<Match<'t>>; 4] {
+    let mut parts: [Vec<Match<'t>>; 4] = Default::default();
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(&queries.combined.query, root, source.as_bytes());
+    while let Some(m) = matches.next() {
+        let part = queries
+            .part_of_pattern
+            .get(m.pattern_index)
+            .copied()
+            .unwrap_or(0);
+        if let Some(bucket) = parts.get_mut(usize::from(part)) {
+            bucket.push(Match {
+                captures: m.captures().iter().map(|c| (c.index, c.node)).collect(),
+            });
+        }
+    }
+    parts
+}
+
+fn capture<'t>(m: &Match<'t>, index: u32) -> Option<Node<'t>> {
+    m.captures
         .iter()
-        .find(|c| c.index == index)
-        .map(|c| c.node)
+        .find(|(i, _)| *i == index)
+        .map(|(_, n)| *n)
 }
 
 fn string_style(source_fragment: Node, source: &str) -> char {
@@ -824,7 +839,11 @@ fn string_style(source_fragment: Node, source: &str) -> char {
         .unwrap_or('\'')
 }
 
-fn collect_imports<'t>(q: &Compiled, root: Node<'t>, source: &'t str) -> Vec<(Import, Node<'t>)> {
+fn collect_imports<'t>(
+    q: &Compiled,
+    matches: &[Match<'t>],
+    source: &'t str,
+) -> Vec<(Import, Node<'t>)> {
     let [imp, src, default, namespace, imported, alias, specifier] = [
         "import",
         "source",
@@ -836,7 +855,7 @@ fn collect_imports<'t>(q: &Compiled, root: Node<'t>, source: &'t str) -> Vec<(Im
     ]
     .map(|n| q.capture(n));
     let mut by_node: HashMap<usize, (Import, Node<'t>)> = HashMap::new();
-    run(q, root, source, |m| {
+    matches.iter().for_each(|m| {
         let (Some(stmt), Some(s)) = (capture(m, imp), capture(m, src)) else {
             return;
         };
@@ -883,7 +902,11 @@ fn collect_imports<'t>(q: &Compiled, root: Node<'t>, source: &'t str) -> Vec<(Im
     by_node.into_values().collect()
 }
 
-fn collect_requires<'t>(q: &Compiled, root: Node<'t>, source: &'t str) -> Vec<(Import, Node<'t>)> {
+fn collect_requires<'t>(
+    q: &Compiled,
+    matches: &[Match<'t>],
+    source: &'t str,
+) -> Vec<(Import, Node<'t>)> {
     let [decl, src, default, imported, alias, specifier] = [
         "declarator",
         "source",
@@ -894,7 +917,7 @@ fn collect_requires<'t>(q: &Compiled, root: Node<'t>, source: &'t str) -> Vec<(I
     ]
     .map(|n| q.capture(n));
     let mut by_node: HashMap<usize, (Import, Node<'t>)> = HashMap::new();
-    run(q, root, source, |m| {
+    matches.iter().for_each(|m| {
         let (Some(d), Some(s)) = (capture(m, decl), capture(m, src)) else {
             return;
         };
@@ -947,8 +970,7 @@ fn collect_requires<'t>(q: &Compiled, root: Node<'t>, source: &'t str) -> Vec<(I
 
 fn collect_calls<'t>(
     q: &Compiled,
-    root: Node<'t>,
-    source: &'t str,
+    matches: &[Match<'t>],
 ) -> (Vec<Call<'t>>, HashMap<usize, Node<'t>>) {
     let [call, callee, receiver, method, function, args, new, ctor] = [
         "call",
@@ -963,7 +985,7 @@ fn collect_calls<'t>(
     .map(|n| q.capture(n));
     let mut calls = Vec::new();
     let mut news = HashMap::new();
-    run(q, root, source, |m| {
+    matches.iter().for_each(|m| {
         if let (Some(n), Some(c)) = (capture(m, new), capture(m, ctor)) {
             news.insert(n.id(), c);
             return;
@@ -988,7 +1010,7 @@ fn collect_calls<'t>(
     (calls, news)
 }
 
-fn collect_stores<'t>(q: &Compiled, root: Node<'t>, source: &'t str) -> Vec<Store<'t>> {
+fn collect_stores<'t>(q: &Compiled, matches: &[Match<'t>]) -> Vec<Store<'t>> {
     let [name, value, declarator, assignment, field, field_def, this_member] = [
         "name",
         "value",
@@ -1001,7 +1023,7 @@ fn collect_stores<'t>(q: &Compiled, root: Node<'t>, source: &'t str) -> Vec<Stor
     .map(|n| q.capture(n));
     let mut out = Vec::new();
     let mut assigned_members = HashSet::new();
-    run(q, root, source, |m| {
+    matches.iter().for_each(|m| {
         let v = capture(m, value);
         if let Some(site) = capture(m, declarator) {
             if let Some(n) = capture(m, name) {
