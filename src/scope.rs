@@ -63,6 +63,9 @@ pub struct Scopes {
     declarations: HashSet<usize>,
     /// References to the names asked for, in source order.
     pub references: Vec<Reference>,
+    /// The scope of each reference, by node id: resolving an identifier the walk met needs no
+    /// walk up the tree (tree-sitter finds a node's parent by descending from the root).
+    ref_scope: HashMap<usize, ScopeId>,
 }
 
 impl Scopes {
@@ -163,6 +166,7 @@ impl Scopes {
             {
                 let text = &source[node.byte_range()];
                 if names.contains(text) {
+                    self.ref_scope.insert(node.id(), scope);
                     self.references.push(Reference {
                         name: text.to_string(),
                         scope,
@@ -301,7 +305,11 @@ impl Scopes {
 
     /// Resolves an identifier node read where it stands.
     pub fn resolve_node(&self, ident: Node, source: &str) -> Option<Binding> {
-        self.resolve(&source[ident.byte_range()], self.scope_of(ident))
+        let scope = match self.ref_scope.get(&ident.id()) {
+            Some(&s) => s,
+            None => self.scope_of(ident),
+        };
+        self.resolve(&source[ident.byte_range()], scope)
     }
 }
 
