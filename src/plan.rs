@@ -210,6 +210,11 @@ impl<'r, 't> Planner<'r, 't> {
                 _ if self.in_error(call.node) || statement_has_error(call.node) => {
                     Err(format!("{SYNTAX_ERROR}: fix the syntax, then run amp2mp again"))
                 }
+                Action::Rewrite(_)
+                    if client.origin == Origin::Import && self.import_near_error() =>
+                {
+                    Err("an Amplitude import sits beside a syntax error, so amp2mp cannot replace it: fix the syntax, then run amp2mp again".into())
+                }
                 Action::Rewrite(target) => self.rewrite(call, &client, &method, target),
             };
             match outcome {
@@ -227,6 +232,14 @@ impl<'r, 't> Planner<'r, 't> {
             .any(|e| self.edits.iter().any(|k| k.overlaps(e)));
         if clash {
             let reason = "overlaps another rewrite: run amp2mp again after this one".into();
+            self.leftover(call, method, client, reason);
+            return;
+        }
+        if done.edits.iter().any(|e| self.near_error(&e.range)) {
+            // Editing next to a syntax error can change how the parser recovers from it, and so
+            // what the next run sees.
+            let reason =
+                format!("{SYNTAX_ERROR} on the same line: fix the syntax, then run amp2mp again");
             self.leftover(call, method, client, reason);
             return;
         }
@@ -259,7 +272,7 @@ impl<'r, 't> Planner<'r, 't> {
         self.left_calls.push(call.node.byte_range());
         self.findings.push(Finding {
             range: call.node.byte_range(),
-            rule: if reason.starts_with(SYNTAX_ERROR) {
+            rule: if reason.contains("syntax error") {
                 rule::UNANALYZED
             } else {
                 rule::CALL
@@ -269,6 +282,33 @@ impl<'r, 't> Planner<'r, 't> {
             fixable: false,
             note: None,
         });
+    }
+
+    /// Whether a range overlaps a syntax error: amp2mp does not delete or replace what it
+    /// cannot read (after a deletion the parser may read the error differently).
+    fn near_error(&self, r: &Range<usize>) -> bool {
+        if self.res.error_ranges.is_empty() {
+            return false;
+        }
+        // The whole lines the range is on: an error beside it on its line counts.
+        let start = self.src[..r.start].rfind('\n').map_or(0, |i| i + 1);
+        let end = self.src[r.end..]
+            .find('\n')
+            .map_or(self.src.len(), |i| r.end + i);
+        self.res
+            .error_ranges
+            .iter()
+            .any(|e| e.start <= end && start <= e.end)
+    }
+
+    /// Whether an Amplitude import of the file sits beside a syntax error.
+    fn import_near_error(&self) -> bool {
+        !self.res.error_ranges.is_empty()
+            && self
+                .res
+                .imports
+                .iter()
+                .any(|i| Family::of_package(&i.source).is_some() && self.near_error(&i.range))
     }
 
     /// Whether the node sits in, or contains, a syntax error.
@@ -324,6 +364,7 @@ impl<'r, 't> Planner<'r, 't> {
                 && !self.keeps_store(&s.display)
                 && all_used
                 && s.sites.iter().all(|site| site.statement.is_some())
+                && self.res.error_ranges.is_empty()
                 && s.family.is_rewritten();
             if !removable {
                 continue;
@@ -367,7 +408,10 @@ impl<'r, 't> Planner<'r, 't> {
                 .collect();
             let migrated =
                 family.is_rewritten() || self.instance.as_ref().is_some_and(|i| i.family == family);
-            let removable = migrated && !import.bindings.is_empty();
+            // In a file with a syntax error nothing is deleted: the parser's recovery can read
+            // the rest of the file differently once a statement is gone.
+            let removable =
+                migrated && !import.bindings.is_empty() && self.res.error_ranges.is_empty();
             let all_free = removable && free.iter().all(|f| *f);
             let mut removed = false;
             if all_free {
@@ -467,8 +511,15 @@ impl<'r, 't> Planner<'r, 't> {
             .as_ref()
             .filter(|_| self.needs_instance_import)
         {
-            lines
-                .push(like.map_or_else(String::new, |l| self.instance_import_text(inst.family, l)));
+            let pkg = instance::package(inst.family);
+            let imported = ['\'', '"']
+                .iter()
+                .any(|q| self.src.contains(&format!("{q}{pkg}{q}")));
+            if !imported {
+                lines.push(
+                    like.map_or_else(String::new, |l| self.instance_import_text(inst.family, l)),
+                );
+            }
         }
         if !self.type_names.is_empty() {
             let names: Vec<&str> = self.type_names.iter().copied().collect();

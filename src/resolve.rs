@@ -639,7 +639,8 @@ impl<'t> Resolution<'t> {
     }
 }
 
-/// The ranges of ERROR nodes, found by descending only into subtrees that hold an error.
+/// The ranges of ERROR and MISSING nodes, found by descending only into subtrees that hold an
+/// error.
 fn error_ranges(tree: &Tree) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     if !tree.root_node().has_error() {
@@ -648,7 +649,7 @@ fn error_ranges(tree: &Tree) -> Vec<Range<usize>> {
     let mut cursor = tree.walk();
     loop {
         let node = cursor.node();
-        if node.is_error() {
+        if node.is_error() || node.is_missing() {
             out.push(node.byte_range());
         }
         if node.has_error() && cursor.goto_first_child() {

@@ -65,6 +65,9 @@ impl<'t> Planner<'_, 't> {
             if method != "init" || !matches!(client.family, Family::Server | Family::Mobile) {
                 continue;
             }
+            if self.in_error(call.node) || super::statement_has_error(call.node) {
+                continue;
+            }
             let Some(source) = self.res.source_of(&client).filter(|s| supported(s)) else {
                 continue;
             };

@@ -57,6 +57,11 @@ impl Planner<'_, '_> {
     /// Rewrites the Amplitude types that map directly, unless the Mixpanel name they need is
     /// taken by something else in the file.
     pub(super) fn types(&mut self) {
+        if !self.res.error_ranges.is_empty() {
+            // With a syntax error in the file no import is pruned, so the Amplitude import would
+            // stay bound to the old names: leave the types alone.
+            return;
+        }
         let mut found: Vec<(Range<usize>, &'static str, &'static str, usize, String)> = Vec::new();
         for r in &self.res.scopes.references {
             if self.is_gone(r.node_id, &(r.start..r.end)) {
