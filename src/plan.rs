@@ -290,11 +290,17 @@ impl<'r, 't> Planner<'r, 't> {
         if self.res.error_ranges.is_empty() {
             return false;
         }
-        // The whole lines the range is on: an error beside it on its line counts.
+        // The whole lines the range is on: an error beside it on its line counts. A range that
+        // ends with its line's break (a deleted statement) does not reach into the next line.
+        let last = if r.end > r.start && self.src.as_bytes().get(r.end - 1) == Some(&b'\n') {
+            r.end - 1
+        } else {
+            r.end
+        };
         let start = self.src[..r.start].rfind('\n').map_or(0, |i| i + 1);
-        let end = self.src[r.end..]
+        let end = self.src[last..]
             .find('\n')
-            .map_or(self.src.len(), |i| r.end + i);
+            .map_or(self.src.len(), |i| last + i);
         self.res
             .error_ranges
             .iter()

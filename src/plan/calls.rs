@@ -319,7 +319,7 @@ impl<'t> Planner<'_, 't> {
         Ok(done)
     }
 
-    /// Whether the statement before `stmt` is a logout already rewritten to `reset()`.
+    /// Whether the statement before `stmt` is a logout rewritten to `reset()`.
     pub(super) fn follows_logout(&self, stmt: Node<'t>) -> bool {
         let mut prev = stmt.prev_named_sibling();
         while let Some(p) = prev.filter(|p| p.kind() == "comment") {
@@ -331,9 +331,14 @@ impl<'t> Planner<'_, 't> {
         else {
             return false;
         };
-        self.rewrites
-            .iter()
-            .any(|r| r.at == call.start_byte() && r.target == Target::Reset)
+        // A logout rewritten in this run, or one an earlier run already made `mixpanel.reset()`
+        // (so that a second run merges the same way as the first).
+        let already = self.text(call) == format!("{}.reset()", self.mp);
+        already
+            || self
+                .rewrites
+                .iter()
+                .any(|r| r.at == call.start_byte() && r.target == Target::Reset)
     }
 
     /// `init(key[, userId][, options][, callback])` → `mixpanel.init(key[, config][, 'name'])`
