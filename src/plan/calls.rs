@@ -25,6 +25,24 @@ pub struct Done {
     pub gone: Vec<Range<usize>>,
 }
 
+impl Done {
+    /// Takes a builder along with the call: its statements (`const b = new Identify()…;` and
+    /// `b.set(…);`) are deleted, its text counts as gone, and its caveats are kept.
+    pub fn with_builder(
+        mut self,
+        statements: Vec<Range<usize>>,
+        new: Range<usize>,
+        notes: Vec<String>,
+    ) -> Done {
+        self.edits
+            .extend(statements.iter().cloned().map(Edit::delete));
+        self.notes.extend(notes);
+        self.gone.extend(statements);
+        self.gone.push(new);
+        self
+    }
+}
+
 /// Where a call sits: its statement, and `.promise` / `await` around it.
 #[derive(Clone, Copy)]
 pub struct Site<'t> {
@@ -732,9 +750,7 @@ impl<'t> Planner<'_, 't> {
             .iter()
             .map(|c| format!("{recv}{sep}{c}"))
             .collect();
-        let edit = self.statements(call, site, &texts)?;
-        let mut edits = vec![edit];
-        edits.extend(gone.iter().cloned().map(Edit::delete));
+        let edits = vec![self.statements(call, site, &texts)?];
         let kinds: Vec<&str> = calls
             .calls
             .iter()
@@ -744,15 +760,12 @@ impl<'t> Planner<'_, 't> {
             .iter()
             .map(|k| format!("`{recv}{sep}{k}`"))
             .collect();
-        let mut done = self.done(
+        let done = self.done(
             Target::People,
             edits,
             format!("becomes {}", kinds.join(", ")),
         );
-        done.notes = calls.notes;
-        done.gone = gone;
-        done.gone.push(chain.new.byte_range());
-        Ok(done)
+        Ok(done.with_builder(gone, chain.new.byte_range(), calls.notes))
     }
 
     /// `groupIdentify(type, name, new Identify()…)` → `mixpanel.get_group(type, name).<op>(…)`.
@@ -788,17 +801,14 @@ impl<'t> Planner<'_, 't> {
             self.text(*name)
         );
         let texts: Vec<String> = calls.calls.iter().map(|c| format!("{group}.{c}")).collect();
-        let mut edits = vec![self.statements(call, site, &texts)?];
-        edits.extend(gone.iter().cloned().map(Edit::delete));
-        let mut done = self.done(
+        let edits = vec![self.statements(call, site, &texts)?];
+        let done = self.done(
             Target::GroupIdentify,
             edits,
             format!("becomes `{recv}{sep}get_group(…)` calls"),
         );
-        done.notes = calls.notes;
+        let mut done = done.with_builder(gone, chain.new.byte_range(), calls.notes);
         done.notes.extend(note);
-        done.gone = gone;
-        done.gone.push(chain.new.byte_range());
         Ok(done)
     }
 

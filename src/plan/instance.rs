@@ -322,11 +322,8 @@ impl<'t> Planner<'_, 't> {
                     });
                 }
                 let text = format!("{v}.track({}, {})", self.revenue_event(), props.object());
-                let mut d = self.replace(call, Target::Revenue, text, to("mixpanel.track"));
-                d.edits.extend(gone.iter().cloned().map(Edit::delete));
-                d.gone = gone;
-                d.gone.push(chain.new.byte_range());
-                Ok(d)
+                let d = self.replace(call, Target::Revenue, text, to("mixpanel.track"));
+                Ok(d.with_builder(gone, chain.new.byte_range(), Vec::new()))
             }
             (Target::Removed, []) => self.remove(method, site),
             (Target::GroupIdentify, _) => Err("group Identify: Mixpanel's Node SDK has mixpanel.groups.set/set_once/unset/union/remove(type, name, …): migrate by hand".into()),
@@ -420,12 +417,8 @@ impl<'t> Planner<'_, 't> {
                 let (chain, gone) = self.builder(*builder, super::calls::Builder::Identify, site)?;
                 let calls = builders::rn_people_calls(self.src, &chain.ops)?;
                 let texts: Vec<String> = calls.calls.iter().map(|c| format!("{v}.{c}")).collect();
-                let mut d = self.multi(call, site, &texts, Target::People, to("mixpanel.getPeople()"))?;
-                d.edits.extend(gone.iter().cloned().map(Edit::delete));
-                d.notes = calls.notes;
-                d.gone = gone;
-                d.gone.push(chain.new.byte_range());
-                Ok(d)
+                let d = self.multi(call, site, &texts, Target::People, to("mixpanel.getPeople()"))?;
+                Ok(d.with_builder(gone, chain.new.byte_range(), calls.notes))
             }
             _ => Err(format!("`{method}` has no counterpart in mixpanel-react-native, or these arguments do not: migrate by hand")),
         }
@@ -448,12 +441,8 @@ impl<'t> Planner<'_, 't> {
             .iter()
             .map(|c| format!("{v}.{}", builders::with_first_arg(c, uid)))
             .collect();
-        let mut d = self.multi(call, site, &texts, Target::People, to)?;
-        d.edits.extend(gone.iter().cloned().map(Edit::delete));
-        d.notes = calls.notes;
-        d.gone = gone;
-        d.gone.push(chain.new.byte_range());
-        Ok(d)
+        let d = self.multi(call, site, &texts, Target::People, to)?;
+        Ok(d.with_builder(gone, chain.new.byte_range(), calls.notes))
     }
 
     /// A Node event: the name, the properties and the mapped event options, from
