@@ -3,23 +3,16 @@
 //! (non-UTF-8, CRLF and UTF-8 BOM, read-only files, a dirty git tree, a missing path) and by
 //! fixtures (syntax errors around a call, Amplitude only in comments and strings).
 
+mod common;
+
+use common::{amp2mp_cmd, put, Out};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
+/// Runs amp2mp in `dir` with `args`: an exit by a signal is code -1, and output that is not
+/// UTF-8 is read lossily (unlike `common::amp2mp`), so a bad input cannot fail the helper.
 fn amp2mp(dir: &Path, args: &[&str]) -> Out {
-    let out = Command::new(env!("CARGO_BIN_EXE_amp2mp"))
-        .current_dir(dir)
-        .args(args)
-        .env("HOME", "/nonexistent-amp2mp-test-home")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env_remove("CLICOLOR_FORCE")
+    let out = amp2mp_cmd(dir, args)
         .stdin(Stdio::null())
         .output()
         .expect("run amp2mp");
@@ -28,12 +21,6 @@ fn amp2mp(dir: &Path, args: &[&str]) -> Out {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
-}
-
-fn put(dir: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, bytes).unwrap();
 }
 
 const CALL: &str =

@@ -1,30 +1,16 @@
 //! `check`'s rules end to end: a project with a leftover of every rule makes `check` exit 1
 //! and report each rule id; a fully migratable project checks clean (exit 0) after `apply`.
 
+mod common;
+
+use common::put;
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
+/// The exit code and stdout of amp2mp in `dir` with `args`.
 fn amp2mp(dir: &Path, args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_amp2mp"))
-        .current_dir(dir)
-        .args(args)
-        .env("HOME", "/nonexistent-amp2mp-test-home")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run amp2mp");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-    )
-}
-
-fn put(dir: &Path, rel: &str, text: &str) {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
+    let out = common::amp2mp(dir, args);
+    (out.code, out.stdout)
 }
 
 /// (path, rule) of every finding in `check --format json` output.

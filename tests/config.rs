@@ -2,40 +2,9 @@
 //! the exact diff (identifier, token, event and property renames, revenue event, excluded
 //! paths) and the exact errors (file, line, column, key; exit 2) for a bad config.
 
-use std::path::Path;
-use std::process::{Command, Stdio};
+mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_amp2mp");
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn amp2mp(dir: &Path, args: &[&str]) -> Out {
-    let out = Command::new(BIN)
-        .current_dir(dir)
-        .args(args)
-        .env("HOME", "/nonexistent-amp2mp-test-home")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env_remove("CLICOLOR_FORCE")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run amp2mp");
-    Out {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
-}
-
-fn put(dir: &Path, rel: &str, text: &str) {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
+use common::{amp2mp, put};
 
 const APP: &str = "import amplitude from 'amplitude-js';\n\namplitude.getInstance().init(AMPLITUDE_KEY);\n\nexport function signup(user) {\n  amplitude.getInstance().logEvent('Old Signup', { plan_name: user.plan, 'user tier': user.tier, other: 1 });\n  amplitude.getInstance().logEventWithTimestamp(\"Old Signup\", { plan_name }, user.at);\n  amplitude.getInstance().logRevenue(9.99, 1, 'sku');\n}\n";
 

@@ -1,14 +1,12 @@
 //! End-to-end tests of the `amp2mp` binary on Vue and HTML files: the exact diff of their
 //! `<script>` blocks, the bytes `apply` writes, `check`'s positions in the whole file, and that
 //! `diff | git apply` gives what `apply` gives. Each test works in its own temp dir, isolated
-//! from the user's environment (helpers copied from `tests/cli.rs`).
+//! from the user's environment (the helpers are in `tests/common`).
 
-use std::collections::BTreeMap;
+mod common;
+
+use common::{amp2mp, get_str as get, git, git_init_commit_all, put, snapshot, tempdir};
 use std::path::Path;
-use std::process::{Command, Stdio};
-
-const BIN: &str = env!("CARGO_BIN_EXE_amp2mp");
-const NO_HOME: &str = "/nonexistent-amp2mp-test-home";
 
 /// A Vue component: the script is migrated, the template (text and handler) stays.
 const VUE: &str = "<script setup lang=\"ts\">
@@ -111,120 +109,6 @@ diff --git a/src/App.vue b/src/App.vue
  
 ";
 
-/// Removes the environment that would change what amp2mp or git do.
-fn isolate(cmd: &mut Command) -> &mut Command {
-    for var in [
-        "CLICOLOR",
-        "CLICOLOR_FORCE",
-        "NO_COLOR",
-        "TERM",
-        "GIT_DIR",
-        "GIT_WORK_TREE",
-        "GIT_INDEX_FILE",
-        "GIT_OBJECT_DIRECTORY",
-        "GIT_CEILING_DIRECTORIES",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("HOME", NO_HOME)
-        .env("XDG_CONFIG_HOME", NO_HOME)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-}
-
-#[derive(Debug)]
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn amp2mp(dir: &Path, args: &[&str]) -> Out {
-    let mut cmd = Command::new(BIN);
-    let out = isolate(&mut cmd)
-        .current_dir(dir)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run amp2mp");
-    Out {
-        code: out.status.code().expect("amp2mp exited with a code"),
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-    }
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let mut cmd = Command::new("git");
-    let out = isolate(&mut cmd)
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("run git");
-    assert!(
-        out.status.success(),
-        "git {args:?} failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn git_commit_all(dir: &Path) {
-    git(dir, &["init", "-q", "."]);
-    git(dir, &["add", "-A"]);
-    git(
-        dir,
-        &[
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "commit",
-            "-q",
-            "--no-gpg-sign",
-            "-m",
-            "init",
-        ],
-    );
-}
-
-fn tempdir() -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix("amp2mp-embedded-")
-        .tempdir()
-        .expect("create a temp dir")
-}
-
-fn put(dir: &Path, rel: &str, text: &str) {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
-
-fn get(dir: &Path, rel: &str) -> String {
-    std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
-}
-
-/// Every file under `dir` (outside `.git`), by `/`-separated relative path.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn visit(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let e = e.unwrap();
-            let p = e.path();
-            if e.file_type().unwrap().is_dir() {
-                if e.file_name() != ".git" {
-                    visit(root, &p, out);
-                }
-            } else {
-                let rel = p.strip_prefix(root).unwrap().to_string_lossy();
-                out.insert(rel.replace('\\', "/"), std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    visit(dir, dir, &mut out);
-    out
-}
-
 fn project(dir: &Path) {
     put(dir, "src/App.vue", VUE);
     put(dir, "public/index.html", HTML);
@@ -254,7 +138,7 @@ fn diff_prints_the_script_changes_only() {
 fn apply_writes_the_blocks_and_keeps_every_other_byte() {
     let tmp = tempdir();
     project(tmp.path());
-    git_commit_all(tmp.path());
+    git_init_commit_all(tmp.path());
     let out = amp2mp(tmp.path(), &["apply"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(get(tmp.path(), "src/App.vue"), VUE_OUT);
@@ -352,7 +236,7 @@ fn diff_piped_to_git_apply_equals_apply() {
     let diff = amp2mp(&patched, &["diff"]);
     assert_eq!(diff.code, 0, "{}", diff.stderr);
     std::fs::write(tmp.path().join("x.patch"), &diff.stdout).unwrap();
-    git_commit_all(&patched);
+    git_init_commit_all(&patched);
     git(
         &patched,
         &[
@@ -364,7 +248,7 @@ fn diff_piped_to_git_apply_equals_apply() {
         ],
     );
 
-    git_commit_all(&applied);
+    git_init_commit_all(&applied);
     let out = amp2mp(&applied, &["apply"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(

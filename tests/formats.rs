@@ -4,65 +4,12 @@
 //! what `apply` writes), and the README: its CI commands run as written and its examples are
 //! what amp2mp prints.
 
+mod common;
+
+use common::{amp2mp, get_str, put, tempdir, SIMPLE};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, Stdio};
-
-const BIN: &str = env!("CARGO_BIN_EXE_amp2mp");
-
-/// A home directory that does not exist, so no user configuration is read.
-const NO_HOME: &str = "/nonexistent-amp2mp-test-home";
-
-const SIMPLE: &str =
-    "import amplitude from 'amplitude-js';\namplitude.getInstance().logEvent('A', { x: 1 });\n";
-
-#[derive(Debug)]
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs amp2mp in `dir` with `args`, isolated from the environment's color and git settings.
-fn amp2mp(dir: &Path, args: &[&str]) -> Out {
-    let mut cmd = Command::new(BIN);
-    for var in ["CLICOLOR", "CLICOLOR_FORCE", "NO_COLOR", "TERM", "GIT_DIR"] {
-        cmd.env_remove(var);
-    }
-    let out = cmd
-        .env("HOME", NO_HOME)
-        .env("XDG_CONFIG_HOME", NO_HOME)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .current_dir(dir)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run amp2mp");
-    Out {
-        code: out.status.code().expect("amp2mp exited with a code"),
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-    }
-}
-
-fn tempdir() -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix("amp2mp-formats-")
-        .tempdir()
-        .expect("create a temp dir")
-}
-
-fn put(dir: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, bytes).unwrap();
-}
-
-fn get_str(dir: &Path, rel: &str) -> String {
-    std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
-}
 
 const FORMATS: [&str; 4] = ["text", "json", "sarif", "github"];
 

@@ -6,14 +6,10 @@
 //! `AMP2MP_BLESS=inventory cargo test --test inventory` rewrites the expected files from the
 //! current output: review the diff before committing it.
 
+mod common;
+
+use common::{amp2mp, put, tempdir};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-
-const BIN: &str = env!("CARGO_BIN_EXE_amp2mp");
-
-/// A home directory that does not exist, so neither amp2mp's walk (git's global excludes file)
-/// nor git reads the configuration of whoever runs the tests.
-const NO_HOME: &str = "/nonexistent-amp2mp-test-home";
 
 /// Each format and the file holding its expected output.
 const FORMATS: &[(&str, &str)] = &[
@@ -22,65 +18,6 @@ const FORMATS: &[(&str, &str)] = &[
     ("csv", "expected.csv"),
     ("markdown", "expected.md"),
 ];
-
-/// Removes the environment that would change what amp2mp does.
-fn isolate(cmd: &mut Command) -> &mut Command {
-    for var in [
-        "CLICOLOR",
-        "CLICOLOR_FORCE",
-        "NO_COLOR",
-        "TERM",
-        "GIT_DIR",
-        "GIT_WORK_TREE",
-        "GIT_INDEX_FILE",
-        "GIT_OBJECT_DIRECTORY",
-        "GIT_CEILING_DIRECTORIES",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("HOME", NO_HOME)
-        .env("XDG_CONFIG_HOME", NO_HOME)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-}
-
-/// What one run of the binary gave.
-#[derive(Debug)]
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs amp2mp in `dir` with `args`; stdout and stderr must be UTF-8.
-fn amp2mp(dir: &Path, args: &[&str]) -> Out {
-    let mut cmd = Command::new(BIN);
-    let out = isolate(&mut cmd)
-        .current_dir(dir)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run amp2mp");
-    Out {
-        code: out.status.code().expect("amp2mp exited with a code"),
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-    }
-}
-
-fn tempdir() -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix("amp2mp-inventory-")
-        .tempdir()
-        .expect("create a temp dir")
-}
-
-/// Writes `bytes` to `dir/rel`, creating the parent directories.
-fn put(dir: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, bytes).unwrap();
-}
 
 fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/inventory")

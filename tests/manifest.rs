@@ -1,152 +1,19 @@
 //! End-to-end tests of the package.json dependency swaps: the real binary on temp directories,
-//! asserting the exact bytes of diffs, written files and `check` findings. Helpers are copied
-//! from `tests/cli.rs` (each test file is its own crate).
+//! asserting the exact bytes of diffs, written files and `check` findings. The runner and the
+//! file and git helpers are in `tests/common`.
 
+mod common;
+
+use common::{
+    amp2mp, copy_tree, get_str, git, git_init_commit_all, put, snapshot, subdir, tempdir, Out,
+    SIMPLE, SIMPLE_OUT,
+};
 use serde_json::json;
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-
-const BIN: &str = env!("CARGO_BIN_EXE_amp2mp");
-
-/// A home directory that does not exist, so neither amp2mp nor git reads the configuration of
-/// whoever runs the tests.
-const NO_HOME: &str = "/nonexistent-amp2mp-test-home";
-
-/// A file whose only Amplitude use migrates fully.
-const SIMPLE: &str =
-    "import amplitude from 'amplitude-js';\namplitude.getInstance().logEvent('A', { x: 1 });\n";
-const SIMPLE_OUT: &str =
-    "import mixpanel from 'mixpanel-browser';\nmixpanel.track('A', { x: 1 });\n";
+use std::path::Path;
 
 /// A file whose import stays: its only call is not rewritten, so nothing Mixpanel is added.
 const LEFT: &str =
     "import amplitude from 'amplitude-js';\namplitude.getInstance().setVersionName('1.2.0');\n";
-
-fn isolate(cmd: &mut Command) -> &mut Command {
-    for var in [
-        "CLICOLOR",
-        "CLICOLOR_FORCE",
-        "NO_COLOR",
-        "TERM",
-        "GIT_DIR",
-        "GIT_WORK_TREE",
-        "GIT_INDEX_FILE",
-        "GIT_OBJECT_DIRECTORY",
-        "GIT_CEILING_DIRECTORIES",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("HOME", NO_HOME)
-        .env("XDG_CONFIG_HOME", NO_HOME)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-}
-
-#[derive(Debug)]
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn amp2mp(dir: &Path, args: &[&str]) -> Out {
-    let mut cmd = Command::new(BIN);
-    let out = isolate(&mut cmd)
-        .current_dir(dir)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run amp2mp");
-    Out {
-        code: out.status.code().expect("amp2mp exited with a code"),
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-    }
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let mut cmd = Command::new("git");
-    let out = isolate(&mut cmd)
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("run git");
-    assert!(
-        out.status.success(),
-        "git {args:?} failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn git_commit_all(dir: &Path) {
-    git(dir, &["init", "-q", "."]);
-    git(dir, &["add", "-A"]);
-    git(
-        dir,
-        &[
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "commit",
-            "-q",
-            "--no-gpg-sign",
-            "-m",
-            "init",
-        ],
-    );
-}
-
-fn tempdir() -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix("amp2mp-manifest-")
-        .tempdir()
-        .expect("create a temp dir")
-}
-
-fn put(dir: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, bytes).unwrap();
-}
-
-fn get_str(dir: &Path, rel: &str) -> String {
-    std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
-}
-
-/// Every file under `dir` (outside `.git`), by `/`-separated relative path, with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn visit(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let e = e.unwrap();
-            let p = e.path();
-            if e.file_type().unwrap().is_dir() {
-                if e.file_name() != ".git" {
-                    visit(root, &p, out);
-                }
-            } else {
-                let rel = p.strip_prefix(root).unwrap().to_string_lossy();
-                out.insert(rel.replace('\\', "/"), std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    visit(dir, dir, &mut out);
-    out
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for (rel, bytes) in snapshot(from) {
-        put(to, &rel, bytes);
-    }
-}
-
-fn subdir(tmp: &tempfile::TempDir, name: &str) -> PathBuf {
-    let p = tmp.path().join(name);
-    std::fs::create_dir_all(&p).unwrap();
-    p
-}
 
 /// `check --format json`'s findings for one path.
 fn findings_of(out: &Out, path: &str) -> Vec<serde_json::Value> {
@@ -216,7 +83,7 @@ fn all_imports_migrated_swaps_the_dependencies() {
         ]
     );
 
-    git_commit_all(dir);
+    git_init_commit_all(dir);
     let out = amp2mp(dir, &["apply"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.stdout, "");
@@ -240,7 +107,7 @@ fn a_declared_package_nothing_imports_is_swapped() {
     let dir = tmp.path();
     put(dir, "package.json", SHOP);
     put(dir, "src/a.js", "export const a = 1;\n");
-    git_commit_all(dir);
+    git_init_commit_all(dir);
     let out = amp2mp(dir, &["apply"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(get_str(dir, "package.json"), SHOP_OUT);
@@ -254,7 +121,7 @@ fn a_leftover_import_keeps_the_dependency_with_a_finding() {
     put(dir, "src/a.js", LEFT);
     put(dir, "src/b.js", LEFT);
     put(dir, "src/c/d.js", LEFT);
-    git_commit_all(dir);
+    git_init_commit_all(dir);
 
     let out = amp2mp(dir, &["check", "--format", "json"]);
     assert_eq!(out.code, 1);
@@ -298,7 +165,7 @@ fn migrated_code_gets_mixpanel_beside_a_package_that_stays() {
     put(dir, "package.json", SHOP);
     put(dir, "src/a.js", LEFT);
     put(dir, "src/b.js", SIMPLE);
-    git_commit_all(dir);
+    git_init_commit_all(dir);
 
     let out = amp2mp(dir, &["diff"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
@@ -378,7 +245,7 @@ fn each_package_json_of_a_monorepo_answers_for_its_own_files() {
         "{\n  \"name\": \"tools\"\n}\n",
     );
     put(dir, "packages/tools/t.js", SIMPLE);
-    git_commit_all(dir);
+    git_init_commit_all(dir);
 
     let out = amp2mp(dir, &["check", "--format", "json"]);
     assert_eq!(out.code, 1);

@@ -2,23 +2,14 @@
 //! written files, the calls by kind, the leftovers, the caveats and the behaviour changes; and
 //! exit 2 when the report cannot be written.
 
-use std::path::Path;
-use std::process::{Command, Stdio};
+mod common;
 
+use std::path::Path;
+
+/// The exit code and stderr of amp2mp in `dir` with `args`.
 fn amp2mp(dir: &Path, args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_amp2mp"))
-        .current_dir(dir)
-        .args(args)
-        .env("HOME", "/nonexistent-amp2mp-test-home")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run amp2mp");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    let out = common::amp2mp(dir, args);
+    (out.code, out.stderr)
 }
 
 const APP: &str = "import amplitude from 'amplitude-js';\n\nexport function consent(ok) {\n  amplitude.getInstance().logEvent('Consent', { ok });\n  amplitude.getInstance().setOptOut(false);\n  amplitude.getInstance().setSessionId(1);\n}\n\nexport function logout() {\n  amplitude.getInstance().setUserId(null);\n}\n";
