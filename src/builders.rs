@@ -308,6 +308,29 @@ fn kinds_in_order(entries: &[Entry]) -> Vec<Kind> {
 /// `identify(new Identify()…)` → one `people.<op>` call per operation kind, in source order
 /// (more for list values that Mixpanel takes one item at a time).
 pub fn people_calls(src: &str, ops: &[Op]) -> Result<Calls, String> {
+    by_kind(src, ops, |kind, of_kind, calls| {
+        if kind == Kind::Unset {
+            let keys: Vec<&str> = of_kind.iter().map(|e| e.key.as_str()).collect();
+            let arg = match keys.as_slice() {
+                [one] => one.to_string(),
+                _ => format!("[{}]", keys.join(", ")),
+            };
+            calls.push(format!("{}({arg})", kind.people()));
+            return;
+        }
+        for d in dicts(of_kind) {
+            calls.push(format!("{}({d})", kind.people()));
+        }
+    })
+}
+
+/// Reads an Identify chain and hands each operation kind's entries, in order of first
+/// appearance, to `each`, which writes that kind's calls.
+fn by_kind(
+    src: &str,
+    ops: &[Op],
+    mut each: impl FnMut(Kind, &[&Entry], &mut Vec<String>),
+) -> Result<Calls, String> {
     let mut notes = Vec::new();
     let entries = entries(src, ops, &mut notes)?;
     if entries.is_empty() {
@@ -316,18 +339,7 @@ pub fn people_calls(src: &str, ops: &[Op]) -> Result<Calls, String> {
     let mut calls = Vec::new();
     for kind in kinds_in_order(&entries) {
         let of_kind: Vec<&Entry> = entries.iter().filter(|e| e.kind == kind).collect();
-        if kind == Kind::Unset {
-            let keys: Vec<&str> = of_kind.iter().map(|e| e.key.as_str()).collect();
-            let arg = match keys.as_slice() {
-                [one] => one.to_string(),
-                _ => format!("[{}]", keys.join(", ")),
-            };
-            calls.push(format!("{}({arg})", kind.people()));
-            continue;
-        }
-        for d in dicts(&of_kind) {
-            calls.push(format!("{}({d})", kind.people()));
-        }
+        each(kind, &of_kind, &mut calls);
     }
     Ok(Calls { calls, notes })
 }
@@ -336,14 +348,7 @@ pub fn people_calls(src: &str, ops: &[Op]) -> Result<Calls, String> {
 /// `setOnce({…})`, `increment({…})`, and per key `append(k, v)`, `union(k, [v])`,
 /// `remove(k, v)`, `unset(k)`.
 pub fn rn_people_calls(src: &str, ops: &[Op]) -> Result<Calls, String> {
-    let mut notes = Vec::new();
-    let entries = entries(src, ops, &mut notes)?;
-    if entries.is_empty() {
-        return Err("an empty Identify: delete the call".into());
-    }
-    let mut calls = Vec::new();
-    for kind in kinds_in_order(&entries) {
-        let of_kind: Vec<&Entry> = entries.iter().filter(|e| e.kind == kind).collect();
+    by_kind(src, ops, |kind, of_kind, calls| {
         let value = |e: &Entry| e.value.clone().unwrap_or_else(|| "undefined".into());
         match kind {
             Kind::Set | Kind::SetOnce | Kind::Increment => {
@@ -352,7 +357,7 @@ pub fn rn_people_calls(src: &str, ops: &[Op]) -> Result<Calls, String> {
                     Kind::SetOnce => "setOnce",
                     _ => "increment",
                 };
-                for d in dicts(&of_kind) {
+                for d in dicts(of_kind) {
                     calls.push(format!("getPeople().{name}({d})"));
                 }
             }
@@ -383,8 +388,7 @@ pub fn rn_people_calls(src: &str, ops: &[Op]) -> Result<Calls, String> {
                     .map(|e| format!("getPeople().unset({})", e.key)),
             ),
         }
-    }
-    Ok(Calls { calls, notes })
+    })
 }
 
 /// `people.set({…})` → `people.set(id, {…})`: Mixpanel's Node people calls name the user first.
@@ -398,47 +402,35 @@ pub fn with_first_arg(call: &str, arg: &str) -> String {
 /// `groupIdentify(type, name, new Identify()…)` → the calls on `get_group(type, name)`:
 /// `set({…})`, `set_once({…})`, `unset(k)`, `union(k, [v])`, `remove(k, v)`.
 pub fn group_calls(src: &str, ops: &[Op]) -> Result<Calls, String> {
-    let mut notes = Vec::new();
-    for op in ops {
-        if matches!(op.name, "add") {
-            return Err(
-                "group Identify `add`: Mixpanel groups have no increment: migrate by hand".into(),
-            );
-        }
+    if ops.iter().any(|op| op.name == "add") {
+        return Err(
+            "group Identify `add`: Mixpanel groups have no increment: migrate by hand".into(),
+        );
     }
-    let entries = entries(src, ops, &mut notes)?;
-    if entries.is_empty() {
-        return Err("an empty Identify: delete the call".into());
-    }
-    let mut calls = Vec::new();
-    for kind in kinds_in_order(&entries) {
-        let of_kind: Vec<&Entry> = entries.iter().filter(|e| e.kind == kind).collect();
-        match kind {
-            Kind::Set | Kind::SetOnce => {
-                let name = if kind == Kind::Set { "set" } else { "set_once" };
-                for d in dicts(&of_kind) {
-                    calls.push(format!("{name}({d})"));
-                }
+    by_kind(src, ops, |kind, of_kind, calls| match kind {
+        Kind::Set | Kind::SetOnce => {
+            let name = if kind == Kind::Set { "set" } else { "set_once" };
+            for d in dicts(of_kind) {
+                calls.push(format!("{name}({d})"));
             }
-            Kind::Unset => calls.extend(of_kind.iter().map(|e| format!("unset({})", e.key))),
-            Kind::Append | Kind::Union => calls.extend(of_kind.iter().map(|e| {
-                format!(
-                    "union({}, [{}])",
-                    plain_key(&e.key),
-                    e.value.as_deref().unwrap_or("undefined")
-                )
-            })),
-            Kind::Remove => calls.extend(of_kind.iter().map(|e| {
-                format!(
-                    "remove({}, {})",
-                    plain_key(&e.key),
-                    e.value.as_deref().unwrap_or("undefined")
-                )
-            })),
-            Kind::Increment => {}
         }
-    }
-    Ok(Calls { calls, notes })
+        Kind::Unset => calls.extend(of_kind.iter().map(|e| format!("unset({})", e.key))),
+        Kind::Append | Kind::Union => calls.extend(of_kind.iter().map(|e| {
+            format!(
+                "union({}, [{}])",
+                plain_key(&e.key),
+                e.value.as_deref().unwrap_or("undefined")
+            )
+        })),
+        Kind::Remove => calls.extend(of_kind.iter().map(|e| {
+            format!(
+                "remove({}, {})",
+                plain_key(&e.key),
+                e.value.as_deref().unwrap_or("undefined")
+            )
+        })),
+        Kind::Increment => {}
+    })
 }
 
 /// A key written for an object (`[k]` for computed ones) as a plain argument (`k`).
