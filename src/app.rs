@@ -11,12 +11,13 @@ use crate::inventory;
 use crate::lang::Kind;
 use crate::manifest;
 use crate::mapping;
+use crate::ordered;
 use crate::plan::{rule, Finding};
 use crate::prefilter;
 use crate::render;
+use crate::tally::Tally;
 use crate::write::{self, DirtyGuard};
-use rayon::prelude::*;
-use std::io::{self, Write};
+use std::io::{self, Read, Seek, Write};
 
 /// A line of code longer than this marks a file as minified (not worth a reviewable diff). In
 /// Vue, Svelte and HTML files only the lines of the `<script>` blocks amp2mp parses count: a
@@ -46,9 +47,15 @@ pub struct FileResult {
     pub modules: std::collections::BTreeSet<String>,
     /// The Mixpanel packages its rewrite newly imports, for the package.json files.
     pub adds: std::collections::BTreeSet<manifest::Mixpanel>,
-    /// `diff`: the file's unified diff, rendered as soon as the file is processed so that its
-    /// texts need not be kept (`output` then stays `Some("")`, marking the file as changed).
-    pub diff: Option<String>,
+    /// `diff` and `check`: the file's part of the output, rendered on the worker thread as soon
+    /// as the file is processed so that its texts need not be kept (`output` then stays
+    /// `Some("")`, marking the file as changed).
+    pub rendered: Option<String>,
+    /// What the file leaves of the Amplitude packages, when a package.json of the run needs it.
+    pub usage: Option<manifest::FileUse>,
+    /// `apply`: the findings left in the new text, for when it is written (worked out on the
+    /// worker thread, from the new text alone).
+    pub after: Option<Vec<Located>>,
     /// The events the file tracks (`inventory` only).
     pub events: inventory::FileInventory,
     /// The lines its findings start on, for `check` to show and fingerprint.
@@ -86,35 +93,46 @@ pub fn run(cli: Cli) -> u8 {
     }
 }
 
-/// Discovers and processes every file, returning results in path order.
-fn process_all(args: &RunArgs) -> (Vec<FileResult>, discover::Discovered) {
-    process_all_with(args, process)
-}
-
-/// Discovers every file and runs `per_file` on each, returning results in path order.
+/// Discovers every file and runs `per_file` on each, returning results in path order (for
+/// `inventory`, whose tables need every file).
 fn process_all_with(
     args: &RunArgs,
     per_file: impl Fn(&Target, u64) -> Option<FileResult> + Sync,
 ) -> (Vec<FileResult>, discover::Discovered) {
     let mut found = discover::discover(&args.paths, args.no_ignore);
     let targets = std::mem::take(&mut found.targets);
-    let work = || -> Vec<FileResult> {
-        targets
-            .par_iter()
-            .filter_map(|t| per_file(t, args.max_file_size))
-            .collect()
-    };
-    let results = match args.jobs {
-        Some(n) => match rayon::ThreadPoolBuilder::new()
-            .num_threads(usize::from(n))
-            .build()
-        {
-            Ok(pool) => pool.install(work),
-            Err(_) => work(),
-        },
-        None => work(),
-    };
+    let mut results = Vec::new();
+    let _ = stream(args, &targets, per_file, |r| {
+        results.push(r);
+        Ok(())
+    });
     (results, found)
+}
+
+/// Runs `per_file` on every target on the thread pool and hands each result to `sink` on this
+/// thread, in path order, as soon as it and every earlier one are done; stops at the first
+/// error `sink` returns.
+fn stream(
+    args: &RunArgs,
+    targets: &[Target],
+    per_file: impl Fn(&Target, u64) -> Option<FileResult> + Sync,
+    mut sink: impl FnMut(FileResult) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut outcome = Ok(());
+    let jobs = args.jobs.map(usize::from);
+    ordered::map(
+        targets,
+        jobs,
+        |t| per_file(t, args.max_file_size),
+        |r| match r.map_or(Ok(()), &mut sink) {
+            Ok(()) => true,
+            Err(e) => {
+                outcome = Err(e);
+                false
+            }
+        },
+    );
+    outcome
 }
 
 /// Reads and transforms one file; `None` when it cannot contain Amplitude.
@@ -123,7 +141,7 @@ pub fn process(t: &Target, max_size: u64) -> Option<FileResult> {
         Loaded::Text(r, text) => (r, text),
         Loaded::Done(done) => return done,
     };
-    let out = engine::transform_file(t.kind, &text);
+    let out = within_budget(text.len(), || engine::transform_file(t.kind, &text));
     r.modules = manifest::quoted_modules(out.output.as_deref().unwrap_or(&text));
     r.rewrites = out.rewrites;
     r.findings = out.findings;
@@ -149,6 +167,40 @@ fn process_inventory(t: &Target, max_size: u64) -> Option<FileResult> {
         Err(why) => r.error = Some(why),
     }
     Some(r)
+}
+
+/// A file larger than this is transformed by one thread at a time: its syntax tree takes about
+/// 25 times its size, so two of them at once would set the run's peak memory.
+const BIG_FILE: usize = 1 << 20;
+
+/// Runs `work` on a text of `len` bytes: at once for a small one; for a big one, in its turn
+/// among the big ones, handing the memory back to the system afterwards.
+fn within_budget<R>(len: usize, work: impl FnOnce() -> R) -> R {
+    static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    if len <= BIG_FILE {
+        return work();
+    }
+    let _turn = TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let out = work();
+    release_freed_memory();
+    out
+}
+
+/// Hands the memory a big file's trees took back to the system. glibc keeps freed memory in
+/// the arena of the thread that freed it, so without this each thread that ever held a big tree
+/// would keep its size for the rest of the run.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        extern "C" {
+            fn malloc_trim(pad: usize) -> std::ffi::c_int;
+        }
+        // SAFETY: malloc_trim only returns free pages of glibc's own heaps to the kernel; it
+        // takes no pointer and touches no memory in use.
+        unsafe {
+            malloc_trim(0);
+        }
+    }
 }
 
 /// What reading a code file for analysis gave.
@@ -246,31 +298,62 @@ fn use_color(args: &RunArgs) -> bool {
 
 fn run_diff(args: RunArgs) -> io::Result<u8> {
     let color = use_color(&args);
-    // Each file's diff is rendered as soon as the file is processed, and its texts dropped:
-    // memory follows the size of the diffs, not of the files.
-    let (mut results, found) = process_all_with(&args, |t, max| {
-        let mut r = process(t, max)?;
-        if let (Some(old), Some(new)) = (r.original.take(), &r.output) {
-            r.diff = Some(render::diff::unified(&r.display, &old, new, color));
-            r.output = Some(String::new());
+    let mut found = discover::discover(&args.paths, args.no_ignore);
+    let targets = std::mem::take(&mut found.targets);
+    let manifests = read_manifests(&found, args.max_file_size);
+    let mut out = Out::new(
+        io::BufWriter::new(stdout(&args)),
+        None,
+        first_display(&manifests),
+    );
+    let mut tally = Tally::default();
+    let mut uses = Vec::new();
+    // Each file's diff is rendered on the worker and its texts dropped there: memory follows
+    // the files in flight, not the tree.
+    let need_uses = !manifests.is_empty();
+    stream(
+        &args,
+        &targets,
+        |t, max| {
+            let mut r = process(t, max)?;
+            if need_uses {
+                r.usage = file_use(&r);
+            }
+            r.rendered = diff_of(&mut r, color);
+            r.lines = render::source::SourceLines::default();
+            Some(r)
+        },
+        |mut r| {
+            if let Some(part) = r.rendered.take() {
+                out.part(&r.display, &part)?;
+            }
+            uses.extend(r.usage.take());
+            tally.add(r);
+            Ok(())
+        },
+    )?;
+    let mut late = Vec::new();
+    for (mut r, _) in plan_manifests(manifests, &uses) {
+        if let Some(part) = diff_of(&mut r, color) {
+            late.push((r.display.clone(), part));
         }
-        Some(r)
-    });
-    add_manifests(&mut results, &found, args.max_file_size);
-    let mut out = io::BufWriter::new(stdout(&args));
-    for r in &results {
-        if let Some(diff) = &r.diff {
-            out.write_all(diff.as_bytes())?;
-        } else if let (Some(old), Some(new)) = (&r.original, &r.output) {
-            out.write_all(render::diff::unified(&r.display, old, new, color).as_bytes())?;
-        }
+        tally.add(r);
     }
-    out.flush()?;
-    Ok(finish(&results, &found, render::summary::Mode::Diff))
+    out.finish(late)?;
+    tally.finish();
+    Ok(finish(&tally, &found, render::summary::Mode::Diff))
+}
+
+/// The unified diff of a changed result, whose texts it then drops (`output` stays `Some("")`).
+fn diff_of(r: &mut FileResult, color: bool) -> Option<String> {
+    let old = r.original.take()?;
+    let new = r.output.replace(String::new())?;
+    Some(render::diff::unified(&r.display, &old, &new, color))
 }
 
 fn run_apply(args: ApplyArgs) -> io::Result<u8> {
-    let (mut results, mut found) = process_all(&args.run);
+    let mut found = discover::discover(&args.run.paths, args.run.no_ignore);
+    let targets = std::mem::take(&mut found.targets);
     for stale in &found.stale {
         // A temporary file of an apply that was killed before its rename: the original was
         // never touched, so the leftover only takes space.
@@ -281,29 +364,50 @@ fn run_apply(args: ApplyArgs) -> io::Result<u8> {
             ));
         }
     }
+    let manifests = read_manifests(&found, args.run.max_file_size);
+    let need_uses = !manifests.is_empty();
     let mut guard = DirtyGuard::default();
-    for r in &mut results {
-        // What is left is reported where it now stands, in the file just written.
-        if let (true, Some(kind), Some(new)) = (write_one(r, &args, &mut guard), r.kind, &r.output)
-        {
-            r.findings = engine::transform_file(kind, new).findings;
-            r.findings.append(&mut r.notes);
-        }
-    }
-    let mut manifests = manifest_results(&results, &found, args.run.max_file_size);
-    for (r, usage) in &mut manifests {
-        if let (true, Some(new)) = (write_one(r, &args, &mut guard), &r.output) {
+    let mut tally = Tally::default();
+    let mut uses = Vec::new();
+    stream(
+        &args.run,
+        &targets,
+        |t, max| {
+            let mut r = process(t, max)?;
+            // What is left is reported where it will stand, in the new text.
+            if let (Some(kind), Some(new)) = (r.kind, &r.output) {
+                let mut after =
+                    within_budget(new.len(), || engine::transform_file(kind, new)).findings;
+                after.append(&mut r.notes);
+                r.after = Some(after);
+            }
+            Some(r)
+        },
+        |mut r| {
+            if write_one(&mut r, &args, &mut guard) {
+                r.findings = r.after.take().unwrap_or_default();
+            }
+            if need_uses {
+                uses.extend(file_use(&r));
+            }
+            r.original = None;
+            tally.add(r);
+            Ok(())
+        },
+    )?;
+    for (mut r, usage) in plan_manifests(manifests, &uses) {
+        if let (true, Some(new)) = (write_one(&mut r, &args, &mut guard), &r.output) {
             let versions = manifest::Versions::default();
-            r.findings = manifest::plan(new, usage, &versions)
+            r.findings = manifest::plan(new, &usage, &versions)
                 .map(|o| o.findings)
                 .unwrap_or_default();
         }
+        tally.add(r);
     }
-    results.extend(manifests.into_iter().map(|(r, _)| r));
-    results.sort_by(|a, b| a.display.cmp(&b.display));
-    let code = finish(&results, &found, render::summary::Mode::Apply);
+    tally.finish();
+    let code = finish(&tally, &found, render::summary::Mode::Apply);
     if let Some(path) = &args.report {
-        if let Err(e) = std::fs::write(path, render::report::render(&results)) {
+        if let Err(e) = std::fs::write(path, render::report::render(&tally)) {
             eprintln!("amp2mp: error: {}: report not written: {e}", path.display());
             return Ok(exit::ERROR);
         }
@@ -332,39 +436,66 @@ fn write_one(r: &mut FileResult, args: &ApplyArgs, guard: &mut DirtyGuard) -> bo
 }
 
 fn run_check(args: CheckArgs) -> io::Result<u8> {
-    // Only SARIF's fixes need the texts; the other formats drop them as each file is done.
-    let keep_texts = args.format == crate::cli::CheckFormat::Sarif;
-    let (mut results, found) = process_all_with(&args.run, |t, max| {
-        let mut r = process(t, max)?;
-        if !keep_texts && r.output.is_some() {
+    let color = use_color(&args.run);
+    let format = args.format;
+    let mut found = discover::discover(&args.run.paths, args.run.no_ignore);
+    let targets = std::mem::take(&mut found.targets);
+    let manifests = read_manifests(&found, args.run.max_file_size);
+    let doc = render::check::Document::new(format);
+    // A reader that stops early (`| head`) does not change what was found: the run goes on
+    // without writing.
+    let mut out = Out::new(stdout(&args.run), Some(doc), first_display(&manifests));
+    out.write_raw(&doc.head())?;
+    let mut tally = Tally::default();
+    let mut uses = Vec::new();
+    let need_uses = !manifests.is_empty();
+    stream(
+        &args.run,
+        &targets,
+        |t, max| {
+            let mut r = process(t, max)?;
+            if need_uses {
+                r.usage = file_use(&r);
+            }
+            r.rendered = render::check::file(&r, format, color);
             r.original = None;
-            r.output = Some(String::new());
+            r.output = r.output.map(|_| String::new());
+            r.lines = render::source::SourceLines::default();
+            Some(r)
+        },
+        |mut r| {
+            if let Some(part) = r.rendered.take() {
+                out.part(&r.display, &part)?;
+            }
+            uses.extend(r.usage.take());
+            tally.add(r);
+            Ok(())
+        },
+    )?;
+    let mut late = Vec::new();
+    for (r, _) in plan_manifests(manifests, &uses) {
+        if let Some(part) = render::check::file(&r, format, color) {
+            late.push((r.display.clone(), part));
         }
-        Some(r)
-    });
-    add_manifests(&mut results, &found, args.run.max_file_size);
-    let findings: usize = results.iter().map(|r| r.findings.len()).sum();
-    let status = if has_errors(&results, &found) {
+        tally.add(r);
+    }
+    out.finish(late)?;
+    tally.finish();
+    let tail = doc.tail(&tally, &found, out.empty());
+    out.write_raw(&tail)?;
+    let status = if !found.errors.is_empty() || tally.failed > 0 {
         exit::ERROR
-    } else if findings > 0 {
+    } else if tally.findings > 0 {
         exit::FOUND
     } else {
         exit::OK
     };
-    let color = use_color(&args.run);
-    let text = render::check::render(&results, &found, args.format, color);
-    let mut out = stdout(&args.run);
-    // A reader that stops early (`| head`) does not change what was found.
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(status),
-        other => other?,
-    }
     let mut err = io::stderr().lock();
-    for line in render::summary::problems(&results, &found) {
+    for line in render::summary::problems(&tally, &found) {
         writeln!(err, "{line}")?;
     }
-    if args.format == crate::cli::CheckFormat::Text {
-        writeln!(err, "{}", render::check::total_line(&results))?;
+    if format == crate::cli::CheckFormat::Text {
+        writeln!(err, "{}", render::check::total_line(&tally))?;
     }
     Ok(status)
 }
@@ -383,7 +514,20 @@ fn run_inventory(args: InventoryArgs) -> io::Result<u8> {
         other => other?,
     }
     let mut err = io::stderr().lock();
-    for line in render::summary::problems(&results, &found) {
+    let failed = Tally {
+        kept: results
+            .iter()
+            .filter(|r| r.skipped.is_some() || r.error.is_some())
+            .map(|r| FileResult {
+                display: r.display.clone(),
+                skipped: r.skipped.clone(),
+                error: r.error.clone(),
+                ..FileResult::default()
+            })
+            .collect(),
+        ..Tally::default()
+    };
+    for line in render::summary::problems(&failed, &found) {
         writeln!(err, "{line}")?;
     }
     for line in render::inventory::left_out(&results) {
@@ -397,21 +541,147 @@ fn has_errors(results: &[FileResult], found: &discover::Discovered) -> bool {
 }
 
 /// Prints the summary for `diff`/`apply` to stderr and returns the exit code.
-fn finish(results: &[FileResult], found: &discover::Discovered, mode: render::summary::Mode) -> u8 {
-    let text = render::summary::render(results, found, mode);
+fn finish(tally: &Tally, found: &discover::Discovered, mode: render::summary::Mode) -> u8 {
+    let text = render::summary::render(tally, found, mode);
     let _ = io::stderr().lock().write_all(text.as_bytes());
-    if has_errors(results, found) {
+    if !found.errors.is_empty() || tally.failed > 0 {
         exit::ERROR
     } else {
         exit::OK
     }
 }
 
-/// Adds the package.json results to the code files' results, in path order.
-fn add_manifests(results: &mut Vec<FileResult>, found: &discover::Discovered, max_size: u64) {
-    let manifests = manifest_results(results, found, max_size);
-    results.extend(manifests.into_iter().map(|(r, _)| r));
-    results.sort_by(|a, b| a.display.cmp(&b.display));
+/// Where `diff` and `check` write the files' parts, in path order. Straight to the output, until
+/// the run passes a package.json that mentions Amplitude: its result is known only once every
+/// code file is done, so the parts after it are held in a temporary file (in memory if none can
+/// be made) and merged with the package.json parts at the end.
+struct Out<W: Write> {
+    out: W,
+    /// The separators between parts (`check`'s JSON and SARIF); none for `diff`.
+    doc: Option<render::check::Document>,
+    /// No part written yet.
+    first: bool,
+    /// The first package.json whose part comes at the end.
+    hold_from: Option<String>,
+    held: Option<Held>,
+    /// The reader went away (`check` goes on counting; `diff` stops).
+    closed: bool,
+}
+
+/// Parts held back, and the path and length of each, in order.
+struct Held {
+    spill: Box<dyn Spill>,
+    parts: Vec<(String, u64)>,
+}
+
+/// A place to hold parts: a temporary file, or memory.
+trait Spill: Read + Write + Seek {}
+impl<T: Read + Write + Seek> Spill for T {}
+
+impl<W: Write> Out<W> {
+    fn new(out: W, doc: Option<render::check::Document>, hold_from: Option<String>) -> Self {
+        Out {
+            out,
+            doc,
+            first: true,
+            hold_from,
+            held: None,
+            closed: false,
+        }
+    }
+
+    /// Whether no part was written.
+    fn empty(&self) -> bool {
+        self.first
+    }
+
+    /// The part of the file shown as `display`.
+    fn part(&mut self, display: &str, text: &str) -> io::Result<()> {
+        if self.held.is_none() && self.hold_from.as_deref().is_some_and(|m| display > m) {
+            let spill: Box<dyn Spill> = match tempfile::tempfile() {
+                Ok(f) => Box::new(f),
+                Err(_) => Box::new(io::Cursor::new(Vec::new())),
+            };
+            self.held = Some(Held {
+                spill,
+                parts: Vec::new(),
+            });
+        }
+        match &mut self.held {
+            Some(held) => {
+                held.spill.write_all(text.as_bytes())?;
+                held.parts.push((display.to_string(), text.len() as u64));
+                Ok(())
+            }
+            None => self.write_part(text),
+        }
+    }
+
+    fn write_part(&mut self, text: &str) -> io::Result<()> {
+        let sep = self.doc.map_or("", |d| d.separator(self.first));
+        self.first = false;
+        self.write_raw(sep)?;
+        self.write_raw(text)
+    }
+
+    /// Writes `text` as is. A reader that went away ends `diff`; `check` goes on without
+    /// writing.
+    fn write_raw(&mut self, text: &str) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        match self.out.write_all(text.as_bytes()) {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe && self.doc.is_some() => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
+        }
+    }
+
+    /// Writes the held parts merged in path order with `late` ones (sorted by path), and
+    /// flushes.
+    fn finish(&mut self, late: Vec<(String, String)>) -> io::Result<()> {
+        let mut held = self.held.take();
+        let mut parts = Vec::new();
+        if let Some(h) = &mut held {
+            h.spill.rewind()?;
+            parts = std::mem::take(&mut h.parts);
+        }
+        let mut late = late.into_iter().peekable();
+        for (display, len) in parts {
+            while let Some((_, text)) = late.next_if(|(d, _)| *d < display) {
+                self.write_part(&text)?;
+            }
+            if let Some(h) = &mut held {
+                let mut text = String::new();
+                h.spill.as_mut().take(len).read_to_string(&mut text)?;
+                self.write_part(&text)?;
+            }
+        }
+        for (_, text) in late {
+            self.write_part(&text)?;
+        }
+        match self.out.flush() {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe && self.doc.is_some() => Ok(()),
+            other => other,
+        }
+    }
+}
+
+/// The package.json files of the run that mention Amplitude, read before the code: whether
+/// there are any decides what the code files' results keep for them.
+fn read_manifests(found: &discover::Discovered, max_size: u64) -> Vec<ReadManifest> {
+    found
+        .manifests
+        .iter()
+        .filter_map(|m| read_manifest(m, max_size))
+        .collect()
+}
+
+/// The path of the first package.json to come at the end.
+fn first_display(manifests: &[ReadManifest]) -> Option<String> {
+    manifests.first().map(|m| m.result.display.clone())
 }
 
 /// A package.json read: its result so far, and when it is JSON, its text and the Amplitude
@@ -421,22 +691,16 @@ struct ReadManifest {
     json: Option<(String, Vec<String>)>,
 }
 
-/// Reads and plans every package.json that mentions Amplitude, from what the code files of the
-/// run leave (`code`); each result comes with what its files do with its dependencies.
-fn manifest_results(
-    code: &[FileResult],
-    found: &discover::Discovered,
-    max_size: u64,
+/// Plans every package.json read, from what the code files of the run leave (`uses`); each
+/// result comes with what its files do with its dependencies. Only results with something to
+/// show are returned.
+fn plan_manifests(
+    read: Vec<ReadManifest>,
+    uses: &[manifest::FileUse],
 ) -> Vec<(FileResult, manifest::Usage)> {
-    let read: Vec<ReadManifest> = found
-        .manifests
-        .iter()
-        .filter_map(|m| read_manifest(m, max_size))
-        .collect();
     if read.is_empty() {
         return Vec::new();
     }
-    let uses: Vec<manifest::FileUse> = code.iter().filter_map(file_use).collect();
     let declared: Vec<(&str, Vec<String>)> = read
         .iter()
         .map(|m| {
@@ -444,7 +708,7 @@ fn manifest_results(
             (m.result.display.as_str(), names.unwrap_or_default())
         })
         .collect();
-    let usage = manifest::assign(&declared, &uses);
+    let usage = manifest::assign(&declared, uses);
     let versions = manifest::Versions::default();
     let mut out = Vec::new();
     for (m, usage) in read.into_iter().zip(usage) {

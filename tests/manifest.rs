@@ -411,3 +411,86 @@ fn package_json_that_cannot_be_used_is_reported() {
         .contains("diff --git a/web/package.json b/web/package.json\n"));
     assert!(!out.stderr.contains("warning"), "{}", out.stderr);
 }
+
+/// The files' parts stream out in path order; those after a package.json that mentions
+/// Amplitude are held back and merged with it at the end. Whatever the format, the paths come
+/// out sorted, the package.json files in their place.
+#[test]
+fn output_is_in_path_order_around_package_json_files() {
+    let tmp = tempdir();
+    let dir = tmp.path();
+    styled_tree(dir);
+    put(dir, "app.js", SIMPLE);
+    put(dir, "zz.js", SIMPLE);
+    let sorted = [
+        "app.js",
+        "package.json",
+        "src/a.js",
+        "src/b.ts",
+        "tiny/package.json",
+        "web/package.json",
+        "web/w.js",
+        "zz.js",
+    ];
+    let dedup = |paths: Vec<String>| {
+        let mut v: Vec<String> = Vec::new();
+        for p in paths {
+            if v.last() != Some(&p) {
+                v.push(p);
+            }
+        }
+        v
+    };
+
+    let out = amp2mp(dir, &["check", "--format", "json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("one JSON document");
+    let paths: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(dedup(paths), sorted);
+    assert_eq!(v["summary"]["files"], 8);
+
+    let out = amp2mp(dir, &["check", "--format", "github"]);
+    let paths: Vec<String> = out
+        .stdout
+        .lines()
+        .map(|l| {
+            l.split("file=")
+                .nth(1)
+                .unwrap()
+                .split(',')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(dedup(paths), sorted);
+
+    let out = amp2mp(dir, &["check", "--format", "sarif"]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("one SARIF log");
+    let paths: Vec<String> = v["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(dedup(paths), sorted);
+
+    let out = amp2mp(dir, &["diff"]);
+    let paths: Vec<String> = out
+        .stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("diff --git a/"))
+        .map(|l| l.split(' ').next().unwrap().to_string())
+        .collect();
+    assert_eq!(paths, sorted);
+}

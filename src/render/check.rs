@@ -12,19 +12,65 @@ use crate::discover::Discovered;
 use crate::engine::Located;
 use anstyle::{AnsiColor, Style};
 
-/// The findings of all files, in path and position order, in `format`. `found` gives the
-/// command-line paths that could not be used (they have no result); `color` applies to `text`.
-pub fn render(
-    results: &[FileResult],
-    found: &Discovered,
+/// One file's part of the output in `format`; `None` when it has no finding.
+pub fn file(r: &FileResult, format: CheckFormat, color: bool) -> Option<String> {
+    if r.findings.is_empty() {
+        return None;
+    }
+    Some(match format {
+        CheckFormat::Text => text(r, color),
+        CheckFormat::Json => json(r),
+        CheckFormat::Sarif => super::sarif::file(r),
+        CheckFormat::Github => super::github::file(r),
+    })
+}
+
+/// What goes around and between the files' parts: a JSON object or SARIF log opens before the
+/// first file and closes after the last, with commas between the files' parts.
+#[derive(Clone, Copy, Debug)]
+pub struct Document {
     format: CheckFormat,
-    color: bool,
-) -> String {
-    match format {
-        CheckFormat::Text => text(results, color),
-        CheckFormat::Json => json(results, found.errors.len()),
-        CheckFormat::Sarif => super::sarif::render(results, found),
-        CheckFormat::Github => super::github::render(results),
+}
+
+impl Document {
+    pub fn new(format: CheckFormat) -> Document {
+        Document { format }
+    }
+
+    /// Written before the first file's part.
+    pub fn head(&self) -> String {
+        match self.format {
+            CheckFormat::Json => "{\"findings\":[".to_string(),
+            CheckFormat::Sarif => super::sarif::head(),
+            CheckFormat::Text | CheckFormat::Github => String::new(),
+        }
+    }
+
+    /// Written before a file's part; `first` for the first part written.
+    pub fn separator(&self, first: bool) -> &'static str {
+        match (self.format, first) {
+            (CheckFormat::Json, false) => ",",
+            (CheckFormat::Sarif, true) => "\n",
+            (CheckFormat::Sarif, false) => ",\n",
+            _ => "",
+        }
+    }
+
+    /// Written after the last file's part; `empty` when no part was written.
+    pub fn tail(&self, tally: &crate::tally::Tally, found: &Discovered, empty: bool) -> String {
+        match self.format {
+            CheckFormat::Json => {
+                let summary = serde_json::json!({
+                    "findings": tally.findings,
+                    "fixable": tally.fixable,
+                    "files": tally.files_with_findings,
+                    "errors": found.errors.len() + tally.failed,
+                });
+                format!("],\"summary\":{summary}}}\n")
+            }
+            CheckFormat::Sarif => super::sarif::tail(tally, found, empty),
+            CheckFormat::Text | CheckFormat::Github => String::new(),
+        }
     }
 }
 
@@ -69,13 +115,11 @@ impl Styles {
     }
 }
 
-fn text(results: &[FileResult], color: bool) -> String {
+fn text(r: &FileResult, color: bool) -> String {
     let styles = Styles { on: color };
     let mut out = String::new();
-    for r in results {
-        for f in &r.findings {
-            out += &text_finding(&r.display, &r.lines, f, &styles);
-        }
+    for f in &r.findings {
+        out += &text_finding(&r.display, &r.lines, f, &styles);
     }
     out
 }
@@ -155,52 +199,37 @@ fn underline(line: &str, f: &Located) -> (String, String, usize) {
     (shown, pad, width.min(room))
 }
 
-fn json(results: &[FileResult], path_errors: usize) -> String {
-    let findings: Vec<serde_json::Value> = results
+/// A file's findings as JSON objects, comma-separated.
+fn json(r: &FileResult) -> String {
+    let items: Vec<String> = r
+        .findings
         .iter()
-        .flat_map(|r| {
-            r.findings.iter().map(move |f| {
-                let mut v = serde_json::json!({
-                    "path": r.display,
-                    "line": f.line,
-                    "column": f.column,
-                    "end_line": f.end_line,
-                    "end_column": f.end_column,
-                    "rule": f.finding.rule,
-                    "message": f.finding.message,
-                    "fixable": f.finding.fixable,
-                });
-                if let Some(note) = &f.finding.note {
-                    v["note"] = serde_json::Value::from(note.as_str());
-                }
-                v
-            })
+        .map(|f| {
+            let mut v = serde_json::json!({
+                "path": r.display,
+                "line": f.line,
+                "column": f.column,
+                "end_line": f.end_line,
+                "end_column": f.end_column,
+                "rule": f.finding.rule,
+                "message": f.finding.message,
+                "fixable": f.finding.fixable,
+            });
+            if let Some(note) = &f.finding.note {
+                v["note"] = serde_json::Value::from(note.as_str());
+            }
+            v.to_string()
         })
         .collect();
-    let fixable = findings.iter().filter(|f| f["fixable"] == true).count();
-    let files = results.iter().filter(|r| !r.findings.is_empty()).count();
-    let errors = path_errors + results.iter().filter(|r| r.error.is_some()).count();
-    let value = serde_json::json!({
-        "findings": findings,
-        "summary": {
-            "findings": findings.len(),
-            "fixable": fixable,
-            "files": files,
-            "errors": errors,
-        }
-    });
-    format!("{value}\n")
+    items.join(",")
 }
 
 /// `amp2mp: N findings (F fixable) in M files`, for the text format's stderr.
-pub fn total_line(results: &[FileResult]) -> String {
-    let all: Vec<_> = results.iter().flat_map(|r| &r.findings).collect();
-    let fixable = all.iter().filter(|f| f.finding.fixable).count();
-    let files = results.iter().filter(|r| !r.findings.is_empty()).count();
+pub fn total_line(tally: &crate::tally::Tally) -> String {
+    let (all, fixable, files) = (tally.findings, tally.fixable, tally.files_with_findings);
     format!(
-        "amp2mp: {} finding{} ({fixable} fixable by `amp2mp apply`) in {files} file{}",
-        all.len(),
-        if all.len() == 1 { "" } else { "s" },
+        "amp2mp: {all} finding{} ({fixable} fixable by `amp2mp apply`) in {files} file{}",
+        if all == 1 { "" } else { "s" },
         if files == 1 { "" } else { "s" },
     )
 }

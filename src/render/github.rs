@@ -7,28 +7,26 @@
 use super::check::{caveat, is_warning};
 use crate::app::FileResult;
 
-/// All findings, one command line each, in path and position order.
-pub fn render(results: &[FileResult]) -> String {
+/// A file's findings, one command line each, in position order.
+pub fn file(r: &FileResult) -> String {
     let mut out = String::new();
-    for r in results {
-        for f in &r.findings {
-            let level = if is_warning(f) { "warning" } else { "error" };
-            let mut message = f.finding.message.clone();
-            if let Some(note) = caveat(f) {
-                message += "\nnote: ";
-                message += note;
-            }
-            out += &format!(
-                "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-                property(&r.display),
-                f.line,
-                f.column,
-                f.end_line,
-                f.end_column,
-                property(f.finding.rule),
-                data(&message),
-            );
+    for f in &r.findings {
+        let level = if is_warning(f) { "warning" } else { "error" };
+        let mut message = f.finding.message.clone();
+        if let Some(note) = caveat(f) {
+            message += "\nnote: ";
+            message += note;
         }
+        out += &format!(
+            "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+            property(&r.display),
+            f.line,
+            f.column,
+            f.end_line,
+            f.end_column,
+            property(f.finding.rule),
+            data(&message),
+        );
     }
     out
 }

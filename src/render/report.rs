@@ -5,33 +5,28 @@
 
 use crate::app::FileResult;
 use crate::mapping::Target;
-use std::collections::BTreeMap;
+use crate::tally::Tally;
 
 /// The whole report, in Markdown.
-pub fn render(results: &[FileResult]) -> String {
-    let written: Vec<&FileResult> = results.iter().filter(|r| r.output.is_some()).collect();
-    let mut kinds: BTreeMap<Target, usize> = BTreeMap::new();
-    for r in &written {
-        for (t, _, _) in &r.rewrites {
-            *kinds.entry(*t).or_default() += 1;
-        }
-    }
+pub fn render(tally: &Tally) -> String {
+    let written: Vec<&FileResult> = tally.kept.iter().filter(|r| r.output.is_some()).collect();
+    let kinds = &tally.kinds;
     let calls: usize = kinds.values().sum();
-    let left = leftovers(results);
+    let left = leftovers(&tally.kept);
     let caveated = notes(&written);
     let mut out = String::from("# Amplitude → Mixpanel migration\n\n");
     out += &format!(
         "amp2mp {} rewrote **{calls}** {} in **{}** {}; **{}** {} left for a person.\n",
         env!("CARGO_PKG_VERSION"),
         plural(calls, "call", "calls"),
-        written.len(),
-        plural(written.len(), "file", "files"),
+        tally.changed,
+        plural(tally.changed, "file", "files"),
         left.len(),
         plural(left.len(), "use is", "uses are"),
     );
     if !kinds.is_empty() {
         out += "\n## Calls rewritten\n\n| Mixpanel call | count |\n| --- | ---: |\n";
-        for (t, n) in &kinds {
+        for (t, n) in kinds {
             out += &format!("| `{}` | {n} |\n", t.method());
         }
     }
@@ -151,7 +146,7 @@ mod tests {
     #[test]
     fn an_empty_run_says_so() {
         assert_eq!(
-            render(&[]),
+            render(&Tally::default()),
             format!(
                 "# Amplitude → Mixpanel migration\n\namp2mp {} rewrote **0** calls in **0** files; **0** uses are left for a person.\n",
                 env!("CARGO_PKG_VERSION")

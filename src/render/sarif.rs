@@ -17,6 +17,7 @@ use super::source::covered;
 use crate::app::FileResult;
 use crate::discover::Discovered;
 use crate::engine::Located;
+use crate::tally::Tally;
 use serde_json::{json, Value};
 use similar::{DiffTag, TextDiff};
 use std::collections::HashMap;
@@ -27,63 +28,69 @@ const FINGERPRINT: &str = "amp2mpFindingHash/v1";
 /// Paths are relative to the directory amp2mp ran in, which this base id names.
 const BASE: &str = "%SRCROOT%";
 
-/// The whole log, pretty-printed, with a final newline.
-pub fn render(results: &[FileResult], found: &Discovered) -> String {
-    let extra = extra_rules(results);
-    let mut out = Vec::new();
-    for r in results {
-        let hunks = match (&r.original, &r.output) {
-            (Some(old), Some(new)) if r.findings.iter().any(|f| f.finding.fixable) => {
-                hunks(old, new)
-            }
-            _ => Vec::new(),
-        };
-        let fixes = assign(&r.findings, &hunks);
-        let mut seen: HashMap<(&str, String), usize> = HashMap::new();
-        for (f, fix) in r.findings.iter().zip(fixes) {
-            let text = r
-                .lines
-                .get(f.line)
-                .map(|l| collapse(covered(l, f)))
-                .unwrap_or_default();
-            let rank = seen.entry((f.finding.rule, text.clone())).or_default();
-            let print = fingerprint(f.finding.rule, &r.display, &text, *rank);
-            *rank += 1;
-            let fix: Vec<&Hunk> = fix.into_iter().filter_map(|i| hunks.get(i)).collect();
-            out.push(result(
-                r,
-                f,
-                rule_index(f.finding.rule, &extra),
-                print,
-                &fix,
-            ));
-        }
-    }
+/// The log up to its results, pretty-printed: the schema, the version, and the run's tool (every
+/// rule amp2mp reports), base directory and column kind. The results follow ([`file`]), then the
+/// invocation ([`tail`]), so that the log streams out as the files are done.
+pub fn head() -> String {
     let mut driver = json!({
         "name": "amp2mp",
         "version": env!("CARGO_PKG_VERSION"),
         "semanticVersion": env!("CARGO_PKG_VERSION"),
-        "rules": rules::RULES.iter().map(descriptor).chain(extra.iter().map(|id| unknown(id))).collect::<Vec<_>>(),
+        "rules": rules::RULES.iter().map(descriptor).collect::<Vec<_>>(),
     });
     if let Some(uri) = information_uri() {
         driver["informationUri"] = Value::from(uri);
     }
-    let log = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": driver },
-            "originalUriBaseIds": {
-                BASE: { "description": { "text": "The directory amp2mp check ran in." } }
-            },
-            "columnKind": "unicodeCodePoints",
-            "invocations": [invocation(results, found)],
-            "results": out,
-        }]
+    let base = json!({
+        BASE: { "description": { "text": "The directory amp2mp check ran in." } }
     });
-    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
-    text.push('\n');
-    text
+    format!(
+        "{{\n  \"$schema\": \"{SCHEMA}\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {{\n      \"tool\": {},\n      \"originalUriBaseIds\": {},\n      \"columnKind\": \"unicodeCodePoints\",\n      \"results\": [",
+        nested(&json!({ "driver": driver }), 6),
+        nested(&base, 6),
+    )
+}
+
+/// The log after its results: the invocation (whether the run succeeded, and why not), closed.
+/// `empty` when no result was written.
+pub fn tail(tally: &Tally, found: &Discovered, empty: bool) -> String {
+    let close = if empty { "]" } else { "\n      ]" };
+    format!(
+        "{close},\n      \"invocations\": {}\n    }}\n  ]\n}}\n",
+        nested(&json!([invocation(tally, found)]), 6)
+    )
+}
+
+/// One file's results, each pretty-printed at its depth in the log, comma-separated.
+pub fn file(r: &FileResult) -> String {
+    let hunks = match (&r.original, &r.output) {
+        (Some(old), Some(new)) if r.findings.iter().any(|f| f.finding.fixable) => hunks(old, new),
+        _ => Vec::new(),
+    };
+    let fixes = assign(&r.findings, &hunks);
+    let mut seen: HashMap<(&str, String), usize> = HashMap::new();
+    let mut out = Vec::new();
+    for (f, fix) in r.findings.iter().zip(fixes) {
+        let text = r
+            .lines
+            .get(f.line)
+            .map(|l| collapse(covered(l, f)))
+            .unwrap_or_default();
+        let rank = seen.entry((f.finding.rule, text.clone())).or_default();
+        let print = fingerprint(f.finding.rule, &r.display, &text, *rank);
+        *rank += 1;
+        let fix: Vec<&Hunk> = fix.into_iter().filter_map(|i| hunks.get(i)).collect();
+        let value = result(r, f, print, &fix);
+        out.push(format!("        {}", nested(&value, 8)));
+    }
+    out.join(",\n")
+}
+
+/// `value` pretty-printed, its lines after the first indented by `depth` spaces, to stand at
+/// that depth in the log.
+fn nested(value: &Value, depth: usize) -> String {
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.replace('\n', &format!("\n{}", " ".repeat(depth)))
 }
 
 /// The project's address, when Cargo.toml names one.
@@ -104,39 +111,9 @@ fn descriptor(r: &Rule) -> Value {
     })
 }
 
-/// A rule id not in [`rules::RULES`] (one added without its description): described generically,
-/// so every result still points at a rule.
-fn unknown(id: &str) -> Value {
-    json!({
-        "id": id,
-        "shortDescription": { "text": format!("amp2mp rule {id}") },
-        "fullDescription": { "text": "Reported by amp2mp: the result's message says what was found and what to do." },
-        "help": { "text": "Reported by amp2mp: the result's message says what was found and what to do." },
-        "defaultConfiguration": { "level": "error" },
-    })
-}
-
-/// Rule ids the findings use that [`rules::RULES`] does not describe, sorted.
-fn extra_rules(results: &[FileResult]) -> Vec<&'static str> {
-    let mut ids: Vec<&'static str> = results
-        .iter()
-        .flat_map(|r| &r.findings)
-        .map(|f| f.finding.rule)
-        .filter(|id| rules::find(id).is_none())
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    ids
-}
-
-fn rule_index(id: &str, extra: &[&str]) -> usize {
-    match rules::find(id) {
-        Some((i, _)) => i,
-        None => rules::RULES.len() + extra.iter().position(|e| *e == id).unwrap_or(0),
-    }
-}
-
-fn result(r: &FileResult, f: &Located, index: usize, print: String, fix: &[&Hunk]) -> Value {
+/// One result. A rule that [`rules::RULES`] does not describe (a test keeps every emitted rule
+/// described) gets no `ruleIndex`: its `ruleId` alone names it.
+fn result(r: &FileResult, f: &Located, print: String, fix: &[&Hunk]) -> Value {
     let mut message = f.finding.message.clone();
     if let Some(note) = caveat(f) {
         message += "\nnote: ";
@@ -144,7 +121,6 @@ fn result(r: &FileResult, f: &Located, index: usize, print: String, fix: &[&Hunk
     }
     let mut v = json!({
         "ruleId": f.finding.rule,
-        "ruleIndex": index,
         "level": if is_warning(f) { "warning" } else { "error" },
         "message": { "text": message },
         "locations": [{
@@ -160,6 +136,9 @@ fn result(r: &FileResult, f: &Located, index: usize, print: String, fix: &[&Hunk
         }],
         "partialFingerprints": { FINGERPRINT: print },
     });
+    if let Some((index, _)) = rules::find(f.finding.rule) {
+        v["ruleIndex"] = Value::from(index);
+    }
     if !fix.is_empty() {
         let replacements: Vec<Value> = fix.iter().map(|h| h.replacement()).collect();
         v["fixes"] = json!([{
@@ -192,7 +171,7 @@ fn uri(path: &str) -> String {
 }
 
 /// Whether the run succeeded, and why not: unusable paths, walk warnings and failed files.
-fn invocation(results: &[FileResult], found: &Discovered) -> Value {
+fn invocation(tally: &Tally, found: &Discovered) -> Value {
     let mut notes: Vec<Value> = found
         .errors
         .iter()
@@ -204,7 +183,7 @@ fn invocation(results: &[FileResult], found: &Discovered) -> Value {
             .iter()
             .map(|w| json!({ "level": "warning", "message": { "text": w } })),
     );
-    for r in results {
+    for r in &tally.kept {
         if let Some(why) = &r.error {
             notes.push(json!({
                 "level": "error",
@@ -213,7 +192,7 @@ fn invocation(results: &[FileResult], found: &Discovered) -> Value {
             }));
         }
     }
-    let failed = !found.errors.is_empty() || results.iter().any(|r| r.error.is_some());
+    let failed = !found.errors.is_empty() || tally.failed > 0;
     let mut v = json!({ "executionSuccessful": !failed });
     if !notes.is_empty() {
         v["toolExecutionNotifications"] = Value::from(notes);

@@ -2,9 +2,8 @@
 //! Amplitude use left for a person (path:line:column and reason), the caveats of rewrites whose
 //! behaviour differs, and one closing line with the files changed and the calls rewritten by kind.
 
-use crate::app::FileResult;
 use crate::discover::Discovered;
-use std::collections::BTreeMap;
+use crate::tally::Tally;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -13,7 +12,7 @@ pub enum Mode {
 }
 
 /// Warning and error lines, in path order.
-pub fn problems(results: &[FileResult], found: &Discovered) -> Vec<String> {
+pub fn problems(tally: &Tally, found: &Discovered) -> Vec<String> {
     let mut lines: Vec<String> = found
         .errors
         .iter()
@@ -25,7 +24,7 @@ pub fn problems(results: &[FileResult], found: &Discovered) -> Vec<String> {
             .iter()
             .map(|w| format!("amp2mp: warning: {w}")),
     );
-    for r in results {
+    for r in &tally.kept {
         if let Some(why) = &r.skipped {
             lines.push(format!("amp2mp: warning: {}: skipped: {why}", r.display));
         }
@@ -37,13 +36,14 @@ pub fn problems(results: &[FileResult], found: &Discovered) -> Vec<String> {
 }
 
 /// The whole summary text.
-pub fn render(results: &[FileResult], found: &Discovered, mode: Mode) -> String {
+pub fn render(tally: &Tally, found: &Discovered, mode: Mode) -> String {
     let mut out = String::new();
-    for line in problems(results, found) {
+    for line in problems(tally, found) {
         out += &line;
         out.push('\n');
     }
-    let left: Vec<String> = results
+    let left: Vec<String> = tally
+        .kept
         .iter()
         .flat_map(|r| {
             r.findings
@@ -64,7 +64,8 @@ pub fn render(results: &[FileResult], found: &Discovered, mode: Mode) -> String 
             out.push('\n');
         }
     }
-    let notes: Vec<String> = results
+    let notes: Vec<String> = tally
+        .kept
         .iter()
         .filter(|r| r.output.is_some())
         .flat_map(|r| {
@@ -84,19 +85,14 @@ pub fn render(results: &[FileResult], found: &Discovered, mode: Mode) -> String 
             out.push('\n');
         }
     }
-    out += &closing_line(results, mode, left.len());
+    out += &closing_line(tally, mode, left.len());
     out.push('\n');
     out
 }
 
-fn closing_line(results: &[FileResult], mode: Mode, left: usize) -> String {
-    let files = results.iter().filter(|r| r.output.is_some()).count();
-    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
-    for r in results.iter().filter(|r| r.output.is_some()) {
-        for (target, _, _) in &r.rewrites {
-            *kinds.entry(target.method()).or_default() += 1;
-        }
-    }
+fn closing_line(tally: &Tally, mode: Mode, left: usize) -> String {
+    let files = tally.changed;
+    let kinds = tally.by_method();
     let calls: usize = kinds.values().sum();
     let by_kind = if kinds.is_empty() {
         String::new()
