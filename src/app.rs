@@ -169,21 +169,51 @@ fn process_inventory(t: &Target, max_size: u64) -> Option<FileResult> {
     Some(r)
 }
 
-/// A file larger than this is transformed by one thread at a time: its syntax tree takes about
-/// 25 times its size, so two of them at once would set the run's peak memory.
+/// A file larger than this counts against [`BIG_BUDGET`].
 const BIG_FILE: usize = 1 << 20;
 
-/// Runs `work` on a text of `len` bytes: at once for a small one; for a big one, in its turn
-/// among the big ones, handing the memory back to the system afterwards.
+/// How many bytes of big files are transformed at once. A syntax tree takes about 25 times
+/// its file's size, so two huge files side by side would set the run's peak memory; files
+/// of a megabyte or two still go two at a time.
+const BIG_BUDGET: usize = 5 << 20;
+
+/// Runs `work` on a text of `len` bytes: at once for a small one; for a big one, once the
+/// budget has room for it, handing the memory back to the system afterwards.
 fn within_budget<R>(len: usize, work: impl FnOnce() -> R) -> R {
-    static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
     if len <= BIG_FILE {
         return work();
     }
-    let _turn = TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let grant = Grant::take(len.min(BIG_BUDGET));
     let out = work();
     release_freed_memory();
+    drop(grant);
     out
+}
+
+/// Bytes of [`BIG_BUDGET`] held by one transform, given back when dropped.
+struct Grant(usize);
+
+static BUDGET_USED: std::sync::Mutex<usize> = std::sync::Mutex::new(0);
+static BUDGET_FREED: std::sync::Condvar = std::sync::Condvar::new();
+
+impl Grant {
+    /// Waits until `bytes` fit in the budget, and holds them.
+    fn take(bytes: usize) -> Grant {
+        let mut used = BUDGET_USED.lock().unwrap_or_else(|p| p.into_inner());
+        while *used + bytes > BIG_BUDGET {
+            used = BUDGET_FREED.wait(used).unwrap_or_else(|p| p.into_inner());
+        }
+        *used += bytes;
+        Grant(bytes)
+    }
+}
+
+impl Drop for Grant {
+    fn drop(&mut self) {
+        let mut used = BUDGET_USED.lock().unwrap_or_else(|p| p.into_inner());
+        *used -= self.0;
+        BUDGET_FREED.notify_all();
+    }
 }
 
 /// Hands the memory a big file's trees took back to the system. glibc keeps freed memory in

@@ -220,8 +220,18 @@ pub struct Resolution<'t> {
 impl<'t> Resolution<'t> {
     /// Resolves `tree` (parsed from `source`) with the compiled `queries`.
     pub fn new(tree: &'t Tree, source: &'t str, queries: &Queries) -> Resolution<'t> {
+        let parts = matches_by_part(queries, tree.root_node(), source);
+        Resolution::from_matches(tree, source, queries, parts)
+    }
+
+    /// Resolves `tree` from the combined query's `parts`.
+    fn from_matches(
+        tree: &'t Tree,
+        source: &'t str,
+        queries: &Queries,
+        parts: [Vec<Match<'t>>; 4],
+    ) -> Resolution<'t> {
         let root = tree.root_node();
-        let parts = matches_by_part(queries, root, source);
         let q = &queries.combined;
         let mut anchored = collect_imports(q, &parts[0], source);
         anchored.extend(collect_requires(q, &parts[1], source));
@@ -805,25 +815,274 @@ struct Match<'t> {
     captures: Vec<(u32, Node<'t>)>,
 }
 
-/// Runs the combined query once over the tree and sorts its matches by the source query each
-/// pattern comes from (imports, requires, calls, stores).
+/// The words every search starts from: every import and require (the file's imports decide
+/// names and where a Mixpanel import goes), and the snippet's global.
+const SEED_WORDS: [&str; 3] = ["import", "require", "amplitude"];
+
+/// Seed words that only find imports: a value holding one is not an Amplitude value.
+const IMPORT_WORDS: [&str; 2] = ["import", "require"];
+
+/// Ranges closer than this are searched as one: fewer descents from the root, and only a few
+/// more nodes matched.
+const MERGE_GAP: usize = 256;
+
+/// Past this many ranges the whole tree is searched at once: each range costs a descent from
+/// the root past the siblings before it, which in a bundle of thousands of statements outweighs
+/// one walk over everything.
+const MAX_RANGES: usize = 24;
+
+/// Files smaller than this are searched whole: their walk costs less than finding the words.
+const SMALL_FILE: usize = 4096;
+
+/// Runs the combined query over the parts of the tree that can matter, and sorts its matches
+/// by the source query each pattern comes from (imports, requires, calls, stores), each part in
+/// source order of its matches' outermost nodes.
+///
+/// A query's cost is its walk over the tree, whatever it matches, so in a larger file the
+/// query runs only on byte ranges around the words that can lead to an Amplitude use:
+/// [`SEED_WORDS`], then the names the matches found so far bind (an Amplitude import's locals,
+/// and the variable or field of a store whose value holds one of the words), round after round
+/// until no new name turns up. Every match the resolution can use contains one of these words:
+/// a call on a client contains the identifier or `this.field` at its root, a stored client's
+/// value contains its producer, and every other store to a client's name contains the name. The
+/// search over the whole tree ([`matches_in`]) finds the same matches; a test holds the two
+/// together.
 fn matches_by_part<'t>(queries: &Queries, root: Node<'t>, source: &'t str) -> [Vec<Match<'t>>; 4] {
-    let mut parts: [Vec<Match<'t>>; 4] = Default::default();
-    let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(&queries.combined.query, root, source.as_bytes());
-    while let Some(m) = matches.next() {
-        let part = queries
-            .part_of_pattern
-            .get(m.pattern_index)
-            .copied()
-            .unwrap_or(0);
-        if let Some(bucket) = parts.get_mut(usize::from(part)) {
-            bucket.push(Match {
-                captures: m.captures().iter().map(|c| (c.index, c.node)).collect(),
-            });
+    if source.len() < SMALL_FILE {
+        return matches_in(queries, root, source);
+    }
+    matches_near(queries, root, source)
+}
+
+/// The search around words of [`matches_by_part`], whatever the file's size.
+fn matches_near<'t>(queries: &Queries, root: Node<'t>, source: &'t str) -> [Vec<Match<'t>>; 4] {
+    let mut search = Search::new(queries, root, source);
+    let mut words: Vec<String> = SEED_WORDS.iter().map(|w| w.to_string()).collect();
+    let mut known: HashSet<String> = words.iter().cloned().collect();
+    let mut hits: Vec<usize> = Vec::new();
+    let mut searched = 0;
+    while !words.is_empty() {
+        let (ranges, new_hits) = word_ranges(source, &words);
+        searched += ranges.len();
+        if searched > MAX_RANGES {
+            search.run(None);
+            break;
+        }
+        hits.extend(new_hits);
+        hits.sort_unstable();
+        search.run(Some(&ranges));
+        words = search
+            .new_names(&hits)
+            .into_iter()
+            .filter(|w| known.insert(w.to_string()))
+            .map(str::to_string)
+            .collect();
+    }
+    search.into_parts()
+}
+
+/// The whole tree's matches, by part: what [`matches_near`] must agree with.
+fn matches_in<'t>(queries: &Queries, root: Node<'t>, source: &'t str) -> [Vec<Match<'t>>; 4] {
+    let mut search = Search::new(queries, root, source);
+    search.run(None);
+    search.into_parts()
+}
+
+/// The combined query's matches found so far, without repeats.
+struct Search<'q, 't> {
+    queries: &'q Queries,
+    root: Node<'t>,
+    source: &'t str,
+    cursor: QueryCursor,
+    seen: HashSet<Vec<(u32, usize)>>,
+    parts: [Vec<Match<'t>>; 4],
+    binders: Binders,
+    /// How many import and require matches [`Search::new_names`] has read.
+    read: [usize; 2],
+    /// How many store matches it has read.
+    read_stores: usize,
+    /// Indexes of the store matches whose value holds no word yet.
+    pending: Vec<usize>,
+}
+
+/// Capture indexes of the names a match binds, and of an import's module name.
+struct Binders {
+    imported: Vec<u32>,
+    stored: Vec<u32>,
+    value: u32,
+    module: u32,
+}
+
+impl<'q, 't> Search<'q, 't> {
+    fn new(queries: &'q Queries, root: Node<'t>, source: &'t str) -> Self {
+        let q = &queries.combined;
+        Search {
+            queries,
+            root,
+            source,
+            cursor: QueryCursor::new(),
+            seen: HashSet::new(),
+            parts: Default::default(),
+            binders: Binders {
+                imported: ["default", "namespace", "imported", "alias"]
+                    .map(|n| q.capture(n))
+                    .to_vec(),
+                stored: ["name", "field"].map(|n| q.capture(n)).to_vec(),
+                value: q.capture("value"),
+                module: q.capture("source"),
+            },
+            read: [0, 0],
+            read_stores: 0,
+            pending: Vec::new(),
         }
     }
-    parts
+
+    /// The names the matches found since the last call bind: the locals of Amplitude imports
+    /// and requires, and the variable or field of each store whose value holds one of the
+    /// `hits` (sorted word positions), including stores found earlier whose value holds a word
+    /// found only now.
+    fn new_names(&mut self, hits: &[usize]) -> Vec<&'t str> {
+        let source = self.source;
+        let mut names = Vec::new();
+        for part in 0..2 {
+            for m in &self.parts[part][self.read[part]..] {
+                names.extend(self.binders.imported(m, source));
+            }
+            self.read[part] = self.parts[part].len();
+        }
+        let stores = &self.parts[3];
+        let mut still = Vec::new();
+        let previously: Vec<usize> = std::mem::take(&mut self.pending);
+        for i in previously.into_iter().chain(self.read_stores..stores.len()) {
+            let m = &stores[i];
+            let holds = capture(m, self.binders.value).is_some_and(|v| {
+                let r = v.byte_range();
+                let at = hits.partition_point(|&h| h < r.start);
+                hits.get(at).is_some_and(|&h| h < r.end)
+            });
+            if holds {
+                names.extend(self.binders.stored(m, source));
+            } else {
+                still.push(i);
+            }
+        }
+        self.read_stores = self.parts[3].len();
+        self.pending = still;
+        names
+    }
+
+    /// Adds the matches within `ranges` (the whole tree for `None`).
+    fn run(&mut self, ranges: Option<&[Range<usize>]>) {
+        let Search {
+            queries,
+            root,
+            source,
+            cursor,
+            seen,
+            parts,
+            ..
+        } = self;
+        let all = 0..source.len();
+        for range in ranges.unwrap_or(std::slice::from_ref(&all)) {
+            cursor.set_byte_range(range.clone());
+            let mut matches = cursor.matches(&queries.combined.query, *root, source.as_bytes());
+            while let Some(m) = matches.next() {
+                let key: Vec<(u32, usize)> = m
+                    .captures()
+                    .iter()
+                    .map(|c| (c.index, c.node.id()))
+                    .collect();
+                if !seen.insert(key) {
+                    continue;
+                }
+                let part = queries
+                    .part_of_pattern
+                    .get(m.pattern_index)
+                    .copied()
+                    .unwrap_or(0);
+                if let Some(bucket) = parts.get_mut(usize::from(part)) {
+                    bucket.push(Match {
+                        captures: m.captures().iter().map(|c| (c.index, c.node)).collect(),
+                    });
+                }
+            }
+        }
+    }
+
+    /// The matches by part, each in source order of its outermost node (stable, so the matches
+    /// of one import statement keep the query's order).
+    fn into_parts(mut self) -> [Vec<Match<'t>>; 4] {
+        for part in &mut self.parts {
+            part.sort_by_key(|m| {
+                let outer = m
+                    .captures
+                    .iter()
+                    .map(|(_, n)| n.byte_range())
+                    .min_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+                outer.map(|r| (r.start, std::cmp::Reverse(r.end)))
+            });
+        }
+        self.parts
+    }
+}
+
+impl Binders {
+    /// The locals an import or require binds, when it imports an Amplitude package.
+    fn imported<'t>(&self, m: &Match<'t>, source: &'t str) -> Vec<&'t str> {
+        let text = |n: Node<'t>| &source[n.byte_range()];
+        let amplitude =
+            capture(m, self.module).is_some_and(|s| Family::of_package(text(s)).is_some());
+        if !amplitude {
+            return Vec::new();
+        }
+        self.texts(m, &self.imported, source)
+    }
+
+    /// The variable or field a store writes.
+    fn stored<'t>(&self, m: &Match<'t>, source: &'t str) -> Vec<&'t str> {
+        self.texts(m, &self.stored, source)
+    }
+
+    fn texts<'t>(&self, m: &Match<'t>, wanted: &[u32], source: &'t str) -> Vec<&'t str> {
+        m.captures
+            .iter()
+            .filter(|(i, _)| wanted.contains(i))
+            .map(|(_, n)| &source[n.byte_range()])
+            .collect()
+    }
+}
+
+/// Byte ranges around the identifier-like occurrences of `words` in `source` (not inside a
+/// longer identifier), merged when closer than [`MERGE_GAP`], in order; and the positions of
+/// the occurrences of the words that are not [`IMPORT_WORDS`].
+fn word_ranges(source: &str, words: &[String]) -> (Vec<Range<usize>>, Vec<usize>) {
+    let bytes = source.as_bytes();
+    // Non-ASCII bytes count as a boundary: a Unicode space may stand beside a name.
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
+    let mut hits: Vec<Range<usize>> = Vec::new();
+    let mut values = Vec::new();
+    for w in words.iter().filter(|w| !w.is_empty()) {
+        for at in memchr::memmem::find_iter(bytes, w.as_bytes()) {
+            let end = at + w.len();
+            let before = at.checked_sub(1).map(|i| bytes[i]);
+            if before.is_some_and(ident) || bytes.get(end).copied().is_some_and(ident) {
+                continue;
+            }
+            hits.push(at..end);
+            if !IMPORT_WORDS.contains(&w.as_str()) {
+                values.push(at);
+            }
+        }
+    }
+    hits.sort_by_key(|r| r.start);
+    let mut merged: Vec<Range<usize>> = Vec::new();
+    for r in hits {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end + MERGE_GAP => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    (merged, values)
 }
 
 fn capture<'t>(m: &Match<'t>, index: u32) -> Option<Node<'t>> {
@@ -1079,4 +1338,82 @@ fn collect_stores<'t>(q: &Compiled, matches: &[Match<'t>]) -> Vec<Store<'t>> {
         _ => true,
     });
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::{self, Lang};
+
+    /// The plan of `source` from the search around names, and from the whole tree's matches.
+    fn both(lang: Lang, source: &str) -> (String, String) {
+        let tree = lang::parse(lang, source).unwrap();
+        let q = crate::queries::for_lang(lang).unwrap();
+        let near = matches_near(q, tree.root_node(), source);
+        let near = Resolution::from_matches(&tree, source, q, near);
+        let all = matches_in(q, tree.root_node(), source);
+        let whole = Resolution::from_matches(&tree, source, q, all);
+        (
+            format!("{:?}", crate::plan::plan(&near)),
+            format!("{:?}", crate::plan::plan(&whole)),
+        )
+    }
+
+    /// Shapes where the use is far from the word that leads to it.
+    const FAR: [&str; 8] = [
+        // A receiver far before the argument that names the client.
+        "import amplitude from 'amplitude-js';\nconst longReceiverName = { a: 1 };\nlongReceiverName.someMethodWithALongName(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, amplitude);\namplitude.getInstance().logEvent('A');\n",
+        // Declared with no value, assigned later, then used.
+        "import amplitude from 'amplitude-js';\nlet client;\nfunction later() {\n  client = amplitude.getInstance();\n}\nfunction use() {\n  client.logEvent('B', { x: 1 });\n  client = null;\n}\n",
+        // A client kept in a class field and used through `this`.
+        "import * as amplitude from '@amplitude/analytics-browser';\nclass A {\n  client = amplitude.createInstance();\n  go() {\n    this.client.track('C');\n  }\n  other() { this.unrelated.track('D'); }\n}\n",
+        // A builder in a variable, used once.
+        "import { Identify, identify } from '@amplitude/analytics-browser';\nfunction f() {\n  const id = new Identify();\n  id.set('plan', 'pro');\n  identify(id);\n}\n",
+        // A no-break space before the global.
+        "\u{a0}amplitude.getInstance().logEvent('E');\nconst x = amplitudeFoo.logEvent('F');\n",
+        // Shadowing, and a name that is also a longer identifier's part.
+        "import amplitude from 'amplitude-js';\nfunction g(amplitude) { amplitude.getInstance().logEvent('G'); }\nconst amplitudeClient = amplitude.getInstance();\namplitudeClient.logEvent('H');\n",
+        // A Node client created by init, stored, used in another function.
+        "const { init, track } = require('@amplitude/analytics-node');\ninit('KEY');\nexport function h(id) {\n  track('I', undefined, { user_id: id });\n}\n",
+        // A client assigned to two things.
+        "import amplitude from 'amplitude-js';\nlet c = amplitude.getInstance();\nif (x) { c = somethingElse(); }\nc.logEvent('J');\n",
+    ];
+
+    #[test]
+    fn searching_near_names_plans_like_searching_the_whole_tree() {
+        let mut checked = 0;
+        for src in FAR {
+            let (near, whole) = both(Lang::JavaScript, src);
+            assert_eq!(near, whole, "{src}");
+            checked += 1;
+        }
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        for case in std::fs::read_dir(dir).unwrap() {
+            for file in std::fs::read_dir(case.unwrap().path()).unwrap() {
+                let path = file.unwrap().path();
+                let is_input = path.file_stem().is_some_and(|s| s == "input");
+                let (Some(lang), true) = (Lang::from_path(&path), is_input) else {
+                    continue;
+                };
+                let src = std::fs::read_to_string(&path).unwrap();
+                let (near, whole) = both(lang, &src);
+                assert_eq!(near, whole, "{}", path.display());
+                checked += 1;
+            }
+        }
+        assert!(checked > 100, "{checked} inputs checked");
+    }
+
+    #[test]
+    fn word_ranges_skip_longer_identifiers_and_merge_neighbours() {
+        let src = "amplitudeX; xamplitude; $amplitude; amplitude; a.amplitude";
+        let words = ["amplitude".to_string()];
+        let at = src.find("; amplitude;").unwrap() + 2;
+        let dot = src.rfind("amplitude").unwrap();
+        let one: Vec<Range<usize>> = std::iter::once(at..dot + 9).collect();
+        assert_eq!(word_ranges(src, &words), (one, vec![at, dot]));
+        let far = format!("amplitude{}require", " ".repeat(300));
+        let words = ["amplitude".to_string(), "require".to_string()];
+        assert_eq!(word_ranges(&far, &words), (vec![0..9, 309..316], vec![0]));
+    }
 }
