@@ -1,11 +1,12 @@
 //! The floor of the benchmark (issue 5): the least work amp2mp's design can do on a tree. It
-//! walks like amp2mp (the `ignore` crate, hidden files in, `node_modules` and `.git` out), reads
-//! every JS/TS file, and parses with the same grammars, one parser per thread on rayon's pool,
-//! only the files that contain `amplitude`. No queries, no resolution, no output but a count.
+//! walks like amp2mp (amp2mp's own walk: the `ignore` crate's parallel walker, hidden files in,
+//! `node_modules` and `.git` out), reads every JS/TS file on the walk's threads and keeps those
+//! that contain `amplitude`, then reads and parses only those, with the same grammars, one
+//! parser per thread on rayon's pool. No queries, no resolution, no output but a count.
 //!
 //!     cargo run --release --example floor -- DIR [-j N]
 
-use amp2mp::lang::{self, Lang};
+use amp2mp::lang::{self, Kind};
 use rayon::prelude::*;
 use std::path::PathBuf;
 
@@ -24,29 +25,27 @@ fn main() {
             .num_threads(j)
             .build_global();
     }
-    let files: Vec<(PathBuf, Lang)> = ignore::WalkBuilder::new(&root)
-        .hidden(false)
-        .require_git(false)
-        .follow_links(false)
-        .filter_entry(|e| !matches!(e.file_name().to_str(), Some("node_modules" | ".git")))
-        .build()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
-        .filter_map(|e| Lang::from_path(e.path()).map(|l| (e.into_path(), l)))
-        .collect();
     let finder = memchr::memmem::Finder::new(b"amplitude");
-    let parsed: usize = files
+    let mentions = |path: &std::path::Path| {
+        std::fs::read(path).is_ok_and(|bytes| finder.find(&bytes).is_some())
+    };
+    let found = amp2mp::discover::discover_filtered(&[root], false, jobs, &mentions);
+    let parsed: usize = found
+        .targets
         .par_iter()
-        .map(|(path, lang)| {
-            let Ok(bytes) = std::fs::read(path) else {
+        .map(|t| {
+            let Kind::Script(lang) = t.kind else {
                 return 0;
             };
-            if finder.find(&bytes).is_none() {
+            let Ok(bytes) = std::fs::read(&t.path) else {
                 return 0;
-            }
+            };
             let text = String::from_utf8_lossy(&bytes);
-            usize::from(lang::parse(*lang, &text).is_some())
+            usize::from(lang::parse(lang, &text).is_some())
         })
         .sum();
-    println!("{} files, {parsed} parsed", files.len());
+    println!(
+        "{} files mention amplitude, {parsed} parsed",
+        found.targets.len()
+    );
 }

@@ -99,7 +99,7 @@ fn process_all_with(
     args: &RunArgs,
     per_file: impl Fn(&Target, u64) -> Option<FileResult> + Sync,
 ) -> (Vec<FileResult>, discover::Discovered) {
-    let mut found = discover::discover(&args.paths, args.no_ignore);
+    let mut found = find(&args);
     let targets = std::mem::take(&mut found.targets);
     let mut results = Vec::new();
     let _ = stream(args, &targets, per_file, |r| {
@@ -133,6 +133,24 @@ fn stream(
         },
     );
     outcome
+}
+
+/// Walks the run's paths, reading and prefiltering each code file on the walk's threads.
+fn find(args: &RunArgs) -> discover::Discovered {
+    let threads = args.jobs.map(usize::from);
+    discover::discover_filtered(&args.paths, args.no_ignore, threads, &worth_reading)
+}
+
+/// Whether a file can give a result: it mentions Amplitude (the prefilter), is UTF-16 text that
+/// does, or cannot be read (an error to report). [`load`] reads it again and decides the rest.
+fn worth_reading(path: &std::path::Path) -> bool {
+    let Ok(bytes) = std::fs::read(path) else {
+        return true;
+    };
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return prefilter::may_contain_utf16(&bytes);
+    }
+    prefilter::may_contain(&bytes)
 }
 
 /// Reads and transforms one file; `None` when it cannot contain Amplitude.
@@ -328,7 +346,7 @@ fn use_color(args: &RunArgs) -> bool {
 
 fn run_diff(args: RunArgs) -> io::Result<u8> {
     let color = use_color(&args);
-    let mut found = discover::discover(&args.paths, args.no_ignore);
+    let mut found = find(&args);
     let targets = std::mem::take(&mut found.targets);
     let manifests = read_manifests(&found, args.max_file_size);
     let mut out = Out::new(
@@ -382,7 +400,7 @@ fn diff_of(r: &mut FileResult, color: bool) -> Option<String> {
 }
 
 fn run_apply(args: ApplyArgs) -> io::Result<u8> {
-    let mut found = discover::discover(&args.run.paths, args.run.no_ignore);
+    let mut found = find(&args.run);
     let targets = std::mem::take(&mut found.targets);
     for stale in &found.stale {
         // A temporary file of an apply that was killed before its rename: the original was
@@ -468,7 +486,7 @@ fn write_one(r: &mut FileResult, args: &ApplyArgs, guard: &mut DirtyGuard) -> bo
 fn run_check(args: CheckArgs) -> io::Result<u8> {
     let color = use_color(&args.run);
     let format = args.format;
-    let mut found = discover::discover(&args.run.paths, args.run.no_ignore);
+    let mut found = find(&args.run);
     let targets = std::mem::take(&mut found.targets);
     let manifests = read_manifests(&found, args.run.max_file_size);
     let doc = render::check::Document::new(format);

@@ -47,6 +47,19 @@ const SKIPPED_DIRS: [&str; 2] = ["node_modules", ".git"];
 
 /// Walks `paths` (the current directory when empty).
 pub fn discover(paths: &[PathBuf], no_ignore: bool) -> Discovered {
+    discover_filtered(paths, no_ignore, None, &|_| true)
+}
+
+/// Walks `paths` on `threads` threads (the `ignore` crate's default when `None`), keeping only
+/// the code files met in directories for which `keep` says yes: a run reads and prefilters
+/// each file on the walk's threads, as the walk goes, so the files that cannot contain
+/// Amplitude are gone before the run starts. A file named on the command line is always kept.
+pub fn discover_filtered(
+    paths: &[PathBuf],
+    no_ignore: bool,
+    threads: Option<usize>,
+    keep: &(dyn Fn(&Path) -> bool + Sync),
+) -> Discovered {
     let cwd = std::env::current_dir().unwrap_or_default();
     let default = [PathBuf::from(".")];
     let roots = if paths.is_empty() {
@@ -71,7 +84,7 @@ pub fn discover(paths: &[PathBuf], no_ignore: bool) -> Discovered {
                     display_path(root, &cwd)
                 )),
             },
-            Ok(_) => walk(root, no_ignore, &cwd, &mut found),
+            Ok(_) => walk(root, no_ignore, threads, &cwd, keep, &mut found),
         }
     }
     found.targets.sort_by(|a, b| a.display.cmp(&b.display));
@@ -102,7 +115,14 @@ fn excludes() -> Option<ignore::overrides::Override> {
     b.build().ok()
 }
 
-fn walk(root: &Path, no_ignore: bool, cwd: &Path, found: &mut Discovered) {
+fn walk(
+    root: &Path,
+    no_ignore: bool,
+    threads: Option<usize>,
+    cwd: &Path,
+    keep: &(dyn Fn(&Path) -> bool + Sync),
+    found: &mut Discovered,
+) {
     let excluded = excludes();
     let cwd_owned = cwd.to_path_buf();
     let walker = ignore::WalkBuilder::new(root)
@@ -114,6 +134,7 @@ fn walk(root: &Path, no_ignore: bool, cwd: &Path, found: &mut Discovered) {
         .parents(!no_ignore)
         .require_git(false)
         .follow_links(false)
+        .threads(threads.unwrap_or(0))
         .filter_entry(move |e| {
             let is_dir = e.file_type().is_some_and(|t| t.is_dir());
             if is_dir && SKIPPED_DIRS.iter().any(|d| e.file_name() == *d) {
@@ -126,25 +147,65 @@ fn walk(root: &Path, no_ignore: bool, cwd: &Path, found: &mut Discovered) {
             let rel = rel.strip_prefix(".").unwrap_or(rel);
             !ex.matched(rel, is_dir).is_ignore()
         })
-        .build();
-    for entry in walker {
-        match entry {
-            Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
-                if let Some(kind) = Kind::from_path(e.path()) {
-                    found.targets.push(target(e.path(), kind, cwd));
-                } else if e.file_name() == MANIFEST {
-                    found.manifests.push(ManifestFile {
-                        display: display_path(e.path(), cwd),
-                        path: e.path().to_path_buf(),
-                    });
-                } else if is_stale_temp(e.file_name()) {
-                    found.stale.push(e.path().to_path_buf());
+        .build_parallel();
+    let met = std::sync::Mutex::new(Discovered::default());
+    walker.run(|| {
+        let met = &met;
+        Box::new(move |entry| {
+            let seen = meet(entry, cwd, keep);
+            if let Some(seen) = seen {
+                let mut met = met.lock().unwrap_or_else(|p| p.into_inner());
+                match seen {
+                    Met::Target(t) => met.targets.push(t),
+                    Met::Manifest(m) => met.manifests.push(m),
+                    Met::Stale(p) => met.stale.push(p),
+                    Met::Warning(w) => met.warnings.push(w),
                 }
             }
-            Ok(_) => {}
-            Err(e) => found.warnings.push(walk_error(&e, cwd)),
-        }
+            ignore::WalkState::Continue
+        })
+    });
+    let mut met = met.into_inner().unwrap_or_else(|p| p.into_inner());
+    // The walk's threads meet things in any order; the run's output must not depend on it.
+    met.warnings.sort();
+    met.stale.sort();
+    found.targets.append(&mut met.targets);
+    found.manifests.append(&mut met.manifests);
+    found.stale.append(&mut met.stale);
+    found.warnings.append(&mut met.warnings);
+}
+
+/// Something the walk met that the run needs.
+enum Met {
+    Target(Target),
+    Manifest(ManifestFile),
+    Stale(PathBuf),
+    Warning(String),
+}
+
+/// What one entry of the walk is to the run, if anything.
+fn meet(
+    entry: Result<ignore::DirEntry, ignore::Error>,
+    cwd: &Path,
+    keep: &(dyn Fn(&Path) -> bool + Sync),
+) -> Option<Met> {
+    let e = match entry {
+        Ok(e) => e,
+        Err(e) => return Some(Met::Warning(walk_error(&e, cwd))),
+    };
+    if !e.file_type().is_some_and(|t| t.is_file()) {
+        return None;
     }
+    if let Some(kind) = Kind::from_path(e.path()) {
+        return keep(e.path()).then(|| Met::Target(target(e.path(), kind, cwd)));
+    }
+    if e.file_name() == MANIFEST {
+        return Some(Met::Manifest(ManifestFile {
+            display: display_path(e.path(), cwd),
+            path: e.path().to_path_buf(),
+        }));
+    }
+    is_stale_temp(e.file_name()).then(|| Met::Stale(e.path().to_path_buf()))
 }
 
 /// `.amp2mp-XXXXXX.tmp`, the name `write.rs` gives its temporary files.
