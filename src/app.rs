@@ -99,7 +99,7 @@ fn process_all_with(
     args: &RunArgs,
     per_file: impl Fn(&Target, u64) -> Option<FileResult> + Sync,
 ) -> (Vec<FileResult>, discover::Discovered) {
-    let mut found = find(&args);
+    let mut found = find(args);
     let targets = std::mem::take(&mut found.targets);
     let mut results = Vec::new();
     let _ = stream(args, &targets, per_file, |r| {
