@@ -9,8 +9,12 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
-/// How many finished results may wait in the channel before the workers pause for the sink.
-const IN_FLIGHT: usize = 256;
+/// How many finished batches may wait in the channel before the workers pause for the sink.
+const IN_FLIGHT: usize = 32;
+
+/// How many consecutive items a worker takes at once and sends back together: one wake-up of
+/// the calling thread per batch, not per item.
+const BATCH: usize = 8;
 
 /// Runs `work` on every item on `jobs` threads (rayon's default when `None`) and calls `sink` on
 /// the calling thread with each result, in item order. Stops early when `sink` returns `false`
@@ -48,28 +52,32 @@ fn run<'s, T, R, W, S>(
     S: FnMut(R) -> bool,
 {
     let next = std::sync::Arc::new(AtomicUsize::new(0));
-    let (tx, rx) = mpsc::sync_channel::<(usize, R)>(IN_FLIGHT);
+    let (tx, rx) = mpsc::sync_channel::<(usize, Vec<R>)>(IN_FLIGHT);
     for _ in 0..workers.max(1) {
         let (tx, next) = (tx.clone(), next.clone());
         scope.spawn(move |_| loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(item) = items.get(i) else { break };
-            if tx.send((i, work(item))).is_err() {
+            let start = next.fetch_add(BATCH, Ordering::Relaxed);
+            let Some(batch) = items.get(start..(start + BATCH).min(items.len())) else {
+                break;
+            };
+            if batch.is_empty() || tx.send((start, batch.iter().map(work).collect())).is_err() {
                 break;
             }
         });
     }
     drop(tx);
-    let mut early: BTreeMap<usize, R> = BTreeMap::new();
+    let mut early: BTreeMap<usize, Vec<R>> = BTreeMap::new();
     let mut want = 0;
-    for (i, r) in rx.iter() {
-        early.insert(i, r);
-        while let Some(r) = early.remove(&want) {
-            want += 1;
-            if !sink(r) {
-                // Stop the workers: no new item starts, and the channel closes.
-                next.store(items.len(), Ordering::Relaxed);
-                return;
+    for (start, batch) in rx.iter() {
+        early.insert(start, batch);
+        while let Some(batch) = early.remove(&want) {
+            want += BATCH;
+            for r in batch {
+                if !sink(r) {
+                    // Stop the workers: no new batch starts, and the channel closes.
+                    next.store(items.len(), Ordering::Relaxed);
+                    return;
+                }
             }
         }
     }

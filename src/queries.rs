@@ -43,6 +43,8 @@ pub struct Queries {
     pub combined: Compiled,
     /// For each pattern of `combined`, which source (index into [`SOURCES`]) it comes from.
     pub part_of_pattern: Vec<u8>,
+    /// The scope walk's reading of the grammar's node kinds.
+    pub kinds: crate::scope::Kinds,
 }
 
 impl Queries {
@@ -73,6 +75,7 @@ impl Queries {
             stores: get(3)?,
             combined,
             part_of_pattern,
+            kinds: crate::scope::Kinds::new(&lang.grammar()),
         })
     }
 }

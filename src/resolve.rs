@@ -250,7 +250,7 @@ impl<'t> Resolution<'t> {
                 names.insert(source[n.byte_range()].to_string());
             }
         }
-        let scopes = Scopes::build(tree, source, &names);
+        let scopes = Scopes::build(tree, source, &names, &queries.kinds);
         names.extend(["amplitude".to_string(), "window".to_string()]);
 
         // Bindings were recorded by name only; place each in the scope that declares it.

@@ -24,6 +24,62 @@ const SCOPE_KINDS: [(&str, bool); 13] = [
     ("catch_clause", false),
 ];
 
+/// What a node kind means to the walk, as bits of [`Kinds`].
+const SCOPE: u8 = 1;
+const FUNCTION_SCOPE: u8 = 2;
+const IMPORT: u8 = 4;
+const VAR_DECLARATION: u8 = 8;
+const DECLARATOR: u8 = 16;
+/// A declaration whose name binds in the scope around it.
+const NAMED_DECLARATION: u8 = 32;
+/// An identifier that may read a name.
+const READ: u8 = 64;
+
+/// The walk's reading of each node kind of one grammar, by kind id, so the walk compares
+/// numbers instead of kind names. Built once per grammar from the kind names the walk knows.
+pub struct Kinds {
+    bits: Vec<u8>,
+}
+
+impl Kinds {
+    pub fn new(language: &tree_sitter::Language) -> Kinds {
+        let bits = (0..language.node_kind_count())
+            .map(|id| {
+                let id = u16::try_from(id).unwrap_or(u16::MAX);
+                language.node_kind_for_id(id).map_or(0, kind_bits)
+            })
+            .collect();
+        Kinds { bits }
+    }
+
+    fn of(&self, node: Node) -> u8 {
+        self.bits
+            .get(usize::from(node.kind_id()))
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+/// The bits of a kind name.
+fn kind_bits(kind: &str) -> u8 {
+    let mut bits = match scope_kind(kind) {
+        Some(true) => SCOPE | FUNCTION_SCOPE,
+        Some(false) => SCOPE,
+        None => 0,
+    };
+    bits |= match kind {
+        "import_statement" => IMPORT,
+        "variable_declaration" => VAR_DECLARATION,
+        "variable_declarator" => DECLARATOR,
+        "function_declaration" | "generator_function_declaration" | "class_declaration" => {
+            NAMED_DECLARATION
+        }
+        "identifier" | "shorthand_property_identifier" | "type_identifier" => READ,
+        _ => 0,
+    };
+    bits
+}
+
 /// Where the walk stands when it visits a node.
 #[derive(Clone, Copy)]
 struct Visit {
@@ -70,7 +126,7 @@ pub struct Scopes {
 
 impl Scopes {
     /// Walks `tree`, recording every scope and declaration, and the references to `names`.
-    pub fn build(tree: &Tree, source: &str, names: &HashSet<String>) -> Scopes {
+    pub fn build(tree: &Tree, source: &str, names: &HashSet<String>, kinds: &Kinds) -> Scopes {
         let mut scopes = Scopes::default();
         let mut stack: Vec<(usize, ScopeId, bool)> = Vec::new(); // (depth, scope, is_function)
                                                                  // For each depth from the root down: is the node there a `var` declaration?
@@ -81,24 +137,27 @@ impl Scopes {
         let mut import_depth: Option<usize> = None;
         loop {
             let node = cursor.node();
+            let bits = kinds.of(node);
             while stack.last().is_some_and(|&(d, _, _)| d >= depth) {
                 stack.pop();
             }
             if import_depth.is_some_and(|d| d >= depth) {
                 import_depth = None;
             }
-            if node.kind() == "import_statement" {
+            if bits & IMPORT != 0 {
                 import_depth = Some(depth);
             }
             var_decl.truncate(depth);
             let in_var = var_decl.last().copied().unwrap_or(false);
-            var_decl.push(node.kind() == "variable_declaration");
+            var_decl.push(bits & VAR_DECLARATION != 0);
             let ctx = Visit {
                 depth,
                 in_var,
                 in_import: import_depth.is_some(),
             };
-            scopes.visit(node, source, ctx, &mut stack, names);
+            if bits != 0 {
+                scopes.visit(node, bits, source, ctx, &mut stack, names);
+            }
             if cursor.goto_first_child() {
                 depth += 1;
                 continue;
@@ -115,9 +174,11 @@ impl Scopes {
         }
     }
 
+    /// Visits a node whose kind has `bits` (not zero: other nodes need no visit).
     fn visit(
         &mut self,
         node: Node,
+        bits: u8,
         source: &str,
         ctx: Visit,
         stack: &mut Vec<(usize, ScopeId, bool)>,
@@ -128,18 +189,15 @@ impl Scopes {
             in_var,
             in_import,
         } = ctx;
-        let kind = node.kind();
         let current = stack.last().map(|&(_, s, _)| s);
         // A declaration's name binds in the scope around it, not in its own.
-        if matches!(
-            kind,
-            "function_declaration" | "generator_function_declaration" | "class_declaration"
-        ) {
+        if bits & NAMED_DECLARATION != 0 {
             if let (Some(scope), Some(name)) = (current, node.child_by_field_name("name")) {
                 self.declare(scope, name, source);
             }
         }
-        if let Some(is_function) = scope_kind(kind) {
+        if bits & SCOPE != 0 {
+            let is_function = bits & FUNCTION_SCOPE != 0;
             let id = self.parent.len();
             self.parent.push(current);
             self.declared.push(HashSet::new());
@@ -149,8 +207,8 @@ impl Scopes {
             return;
         }
         let Some(scope) = current else { return };
-        match kind {
-            "variable_declarator" => {
+        match bits {
+            DECLARATOR => {
                 let target = if in_var {
                     stack.iter().rev().find(|e| e.2).map_or(scope, |e| e.1)
                 } else {
@@ -160,10 +218,8 @@ impl Scopes {
                     self.declare_pattern(target, pattern, source);
                 }
             }
-            "import_statement" => self.declare_import(scope, node, source),
-            "identifier" | "shorthand_property_identifier" | "type_identifier"
-                if !in_import && !self.declarations.contains(&node.id()) =>
-            {
+            IMPORT => self.declare_import(scope, node, source),
+            READ if !in_import && !self.declarations.contains(&node.id()) => {
                 let text = &source[node.byte_range()];
                 if names.contains(text) {
                     self.ref_scope.insert(node.id(), scope);
@@ -329,7 +385,7 @@ mod tests {
     fn refs(src: &str, name: &str) -> Vec<Option<ScopeId>> {
         let tree = parse(Lang::TypeScript, src).unwrap();
         let names: HashSet<String> = [name.to_string()].into();
-        let s = Scopes::build(&tree, src, &names);
+        let s = Scopes::build(&tree, src, &names, &Kinds::new(&Lang::TypeScript.grammar()));
         s.references
             .iter()
             .map(|r| s.resolve(&r.name, r.scope).map(|b| b.scope))
@@ -373,7 +429,12 @@ mod tests {
         let src = format!("{}a{};", "(".repeat(10000), ")".repeat(10000));
         let tree = parse(Lang::JavaScript, &src).unwrap();
         let names: HashSet<String> = ["a".to_string()].into();
-        let s = Scopes::build(&tree, &src, &names);
+        let s = Scopes::build(
+            &tree,
+            &src,
+            &names,
+            &Kinds::new(&Lang::JavaScript.grammar()),
+        );
         assert!(s.references.len() <= 1);
     }
 }
