@@ -37,14 +37,25 @@ sg="$work/peers/node_modules/.bin/ast-grep"
 jscs="$work/peers/node_modules/.bin/jscodeshift"
 rg_bin=$(command -v rg || true)
 
-# run NAME CMD...: wall seconds and peak RSS of one run, output discarded.
+# run NAME CMD...: wall seconds and peak RSS, output discarded: the run with the median time of
+# $RUNS runs (default 3; this machine's timings move by 10-25% from one run to the next).
 run() {
   local name=$1; shift
+  local n=${RUNS:-3} i
+  : > "$work/runs.tmp"
+  for ((i = 0; i < n; i++)); do
+    /usr/bin/time -o "$work/time.tmp" -f "%e %M" "$@" >/dev/null 2>&1 || true
+    tail -1 "$work/time.tmp" >> "$work/runs.tmp"
+  done
   local out
-  /usr/bin/time -o "$work/time.tmp" -f "%e %M" "$@" >/dev/null 2>&1 || true
-  out=$(tail -1 "$work/time.tmp")
+  out=$(sort -n "$work/runs.tmp" | sed -n "$(( (n + 1) / 2 ))p")
   printf '%-48s %8s s %8s KB\n' "$name" ${out}
   echo "$name|${out}" >> "$work/times.txt"
+}
+
+# once NAME CMD...: one run, for the slow peers.
+once() {
+  RUNS=1 run "$@"
 }
 
 # corpus NAME: every tool on one corpus.
@@ -65,15 +76,16 @@ corpus() {
 : > "$work/times.txt"
 echo "machine: $(nproc) cores, $(uname -m), $(date -u +%Y-%m-%d)"
 corpus sparse
-run "sparse: jscodeshift peer transform (dry)" timeout 1800 "$jscs" \
+once "sparse: jscodeshift peer transform (dry)" timeout 1800 "$jscs" \
   -t "$work/peers/amplitude-to-mixpanel.js" --extensions=js,jsx,mjs,cjs,ts,tsx --dry --silent "$work/sparse/pkgs"
 if [ -z "${SPARSE_ONLY:-}" ]; then
   corpus dense
   cd "$work/subset"
   echo "== subset: 1,500 files of the dense corpus"
   run "subset: amp2mp diff" "$amp2mp" diff .
+  run "subset: floor (walk, read, parse what mentions amplitude)" "$floor" .
   run "subset: ast-grep peer rule set" "$sg" scan -c "$work/peers/sgconfig.yml" .
-  run "subset: jscodeshift peer transform (dry)" "$jscs" \
+  once "subset: jscodeshift peer transform (dry)" "$jscs" \
     -t "$work/peers/amplitude-to-mixpanel.js" --extensions=js,jsx,mjs,cjs,ts,tsx --dry --silent .
 fi
 
@@ -98,4 +110,6 @@ for c in ("sparse", "dense"):
 ratio("sparse: amp2mp diff", "sparse: jscodeshift peer transform (dry)", "amp2mp faster by")
 ratio("subset: amp2mp diff", "subset: jscodeshift peer transform (dry)", "amp2mp faster by")
 ratio("subset: amp2mp diff", "subset: ast-grep peer rule set", "amp2mp faster by")
+ratio("subset: floor (walk, read, parse what mentions amplitude)", "subset: jscodeshift peer transform (dry)", "the floor faster by")
+ratio("subset: floor (walk, read, parse what mentions amplitude)", "subset: amp2mp diff", "amp2mp slower than the floor by")
 PY
