@@ -34,12 +34,9 @@ impl Compiled {
 
 /// All queries for one language.
 pub struct Queries {
-    pub imports: Compiled,
-    pub requires: Compiled,
-    pub calls: Compiled,
-    pub stores: Compiled,
     /// The four sources as one query, so one traversal of the tree finds every match (a
-    /// query's cost is mostly its walk over the tree, whatever it matches).
+    /// query's cost is mostly its walk over the tree, whatever it matches). Only this one is
+    /// compiled: compiling a query takes tens of milliseconds, which a small run notices.
     pub combined: Compiled,
     /// For each pattern of `combined`, which source (index into [`SOURCES`]) it comes from.
     pub part_of_pattern: Vec<u8>,
@@ -49,10 +46,6 @@ pub struct Queries {
 
 impl Queries {
     fn compile(lang: Lang) -> Result<Queries, String> {
-        let get = |i: usize| {
-            let (name, src) = SOURCES[i];
-            Compiled::new(lang, src).map_err(|e| format!("queries/{name}.scm for {lang:?}: {e}"))
-        };
         let mut text = String::new();
         let mut starts = Vec::new();
         for (_, src) in SOURCES {
@@ -69,10 +62,6 @@ impl Queries {
             })
             .collect();
         Ok(Queries {
-            imports: get(0)?,
-            requires: get(1)?,
-            calls: get(2)?,
-            stores: get(3)?,
             combined,
             part_of_pattern,
             kinds: crate::scope::Kinds::new(&lang.grammar()),
@@ -118,7 +107,7 @@ mod tests {
             (Lang::Tsx, "class A { c = f(); }"),
         ] {
             let tree = crate::lang::parse(lang, src).unwrap();
-            let q = &for_lang(lang).unwrap().stores;
+            let q = &Compiled::new(lang, SOURCES[3].1).unwrap();
             let field = q.capture("field_definition");
             let mut cursor = tree_sitter::QueryCursor::new();
             let mut matches = cursor.matches(&q.query, tree.root_node(), src.as_bytes());

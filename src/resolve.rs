@@ -1379,29 +1379,49 @@ mod tests {
         "import amplitude from 'amplitude-js';\nlet c = amplitude.getInstance();\nif (x) { c = somethingElse(); }\nc.logEvent('J');\n",
     ];
 
-    #[test]
-    fn searching_near_names_plans_like_searching_the_whole_tree() {
-        let mut checked = 0;
-        for src in FAR {
-            let (near, whole) = both(Lang::JavaScript, src);
-            assert_eq!(near, whole, "{src}");
-            checked += 1;
-        }
+    /// Every script input of `fixtures/`, with its grammar and path.
+    fn fixture_inputs() -> Vec<(Lang, String, std::path::PathBuf)> {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut out = Vec::new();
         for case in std::fs::read_dir(dir).unwrap() {
             for file in std::fs::read_dir(case.unwrap().path()).unwrap() {
                 let path = file.unwrap().path();
                 let is_input = path.file_stem().is_some_and(|s| s == "input");
-                let (Some(lang), true) = (Lang::from_path(&path), is_input) else {
-                    continue;
-                };
-                let src = std::fs::read_to_string(&path).unwrap();
-                let (near, whole) = both(lang, &src);
-                assert_eq!(near, whole, "{}", path.display());
-                checked += 1;
+                if let (Some(lang), true) = (Lang::from_path(&path), is_input) {
+                    out.push((lang, std::fs::read_to_string(&path).unwrap(), path));
+                }
             }
         }
-        assert!(checked > 100, "{checked} inputs checked");
+        out
+    }
+
+    #[test]
+    fn searching_near_names_plans_like_searching_the_whole_tree() {
+        for src in FAR {
+            let (near, whole) = both(Lang::JavaScript, src);
+            assert_eq!(near, whole, "{src}");
+        }
+        let inputs = fixture_inputs();
+        assert!(inputs.len() > 100, "{} inputs", inputs.len());
+        for (lang, src, path) in inputs {
+            let (near, whole) = both(lang, &src);
+            assert_eq!(near, whole, "{}", path.display());
+        }
+    }
+
+    #[test]
+    fn searching_near_names_agrees_on_broken_text_too() {
+        // Each fixture input cut at a third, a half and two thirds: syntax errors of every shape.
+        for (lang, src, path) in fixture_inputs() {
+            for (num, den) in [(1, 3), (1, 2), (2, 3)] {
+                let mut cut = src.len() * num / den;
+                while !src.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                let (near, whole) = both(lang, &src[..cut]);
+                assert_eq!(near, whole, "{} cut at {cut}", path.display());
+            }
+        }
     }
 
     #[test]
