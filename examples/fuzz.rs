@@ -1,9 +1,11 @@
 //! A mutation fuzzer over the whole transform that runs on the stable toolchain (cargo-fuzz
 //! needs nightly, which this project's machines do not have). It mutates the fixtures' inputs
-//! (byte flips, insertions of Amplitude-shaped snippets, splices of two fixtures, cuts) and
-//! checks, for JavaScript, TypeScript and TSX, that the transform does not panic, that its
-//! output adds no syntax error and that a second run changes nothing. A failing input is
-//! written to `fuzz-failures/` to become a fixture.
+//! (byte flips, insertions of Amplitude-shaped snippets, splices of two fixtures, cuts, and
+//! fixtures run together past 4 KB, where the query searches only around the words that lead to
+//! Amplitude) and checks, for JavaScript, TypeScript and TSX, that the transform does not panic,
+//! that its output adds no syntax error, that a second run changes nothing, and that the search
+//! around words plans the same as a search of the whole tree. A failing input is written to
+//! `fuzz-failures/` to become a fixture.
 //!
 //!     cargo run --release --example fuzz -- SECONDS [SEED]
 
@@ -56,6 +58,12 @@ impl Rng {
 
 fn mutate(rng: &mut Rng, inputs: &[String]) -> String {
     let mut s = inputs[rng.below(inputs.len())].clone().into_bytes();
+    if rng.below(4) == 0 {
+        // Past 4 KB the query searches only around words: run fixtures together until there.
+        while s.len() < 4096 {
+            s.extend_from_slice(inputs[rng.below(inputs.len())].as_bytes());
+        }
+    }
     for _ in 0..=rng.below(4) {
         let at = rng.below(s.len() + 1);
         match rng.below(5) {
@@ -85,6 +93,15 @@ fn mutate(rng: &mut Rng, inputs: &[String]) -> String {
 
 /// What is wrong with the transform of `src`, if anything.
 fn check(lang: Lang, src: &str) -> Option<String> {
+    match panic::catch_unwind(|| amp2mp::resolve::near_agrees_with_whole(lang, src)) {
+        Err(_) => return Some("panic in the search around words".into()),
+        Ok(Err(diff)) => {
+            return Some(format!(
+                "the search around words plans differently:\n{diff}"
+            ))
+        }
+        Ok(Ok(())) => {}
+    }
     let run = panic::catch_unwind(|| engine::transform(lang, src));
     let Ok(out) = run else {
         return Some("panic".into());

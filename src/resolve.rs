@@ -881,6 +881,27 @@ fn matches_near<'t>(queries: &Queries, root: Node<'t>, source: &'t str) -> [Vec<
     search.into_parts()
 }
 
+/// Whether planning `source` from the search around words ([`matches_near`], whatever the
+/// file's size) gives the same plan as from the whole tree's matches: what the unit tests hold
+/// for the fixtures and `examples/fuzz.rs` for its mutations.
+pub fn near_agrees_with_whole(lang: crate::lang::Lang, source: &str) -> Result<(), String> {
+    let Some(tree) = crate::lang::parse(lang, source) else {
+        return Ok(());
+    };
+    let queries = crate::queries::for_lang(lang).map_err(str::to_string)?;
+    let root = tree.root_node();
+    let near =
+        Resolution::from_matches(&tree, source, queries, matches_near(queries, root, source));
+    let whole = Resolution::from_matches(&tree, source, queries, matches_in(queries, root, source));
+    let (near, whole) = (crate::plan::plan(&near), crate::plan::plan(&whole));
+    let (near, whole) = (format!("{near:?}"), format!("{whole:?}"));
+    if near == whole {
+        Ok(())
+    } else {
+        Err(format!("near: {near}\nwhole: {whole}"))
+    }
+}
+
 /// The whole tree's matches, by part: what [`matches_near`] must agree with.
 fn matches_in<'t>(queries: &Queries, root: Node<'t>, source: &'t str) -> [Vec<Match<'t>>; 4] {
     let mut search = Search::new(queries, root, source);
@@ -1343,21 +1364,7 @@ fn collect_stores<'t>(q: &Compiled, matches: &[Match<'t>]) -> Vec<Store<'t>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lang::{self, Lang};
-
-    /// The plan of `source` from the search around names, and from the whole tree's matches.
-    fn both(lang: Lang, source: &str) -> (String, String) {
-        let tree = lang::parse(lang, source).unwrap();
-        let q = crate::queries::for_lang(lang).unwrap();
-        let near = matches_near(q, tree.root_node(), source);
-        let near = Resolution::from_matches(&tree, source, q, near);
-        let all = matches_in(q, tree.root_node(), source);
-        let whole = Resolution::from_matches(&tree, source, q, all);
-        (
-            format!("{:?}", crate::plan::plan(&near)),
-            format!("{:?}", crate::plan::plan(&whole)),
-        )
-    }
+    use crate::lang::Lang;
 
     /// Shapes where the use is far from the word that leads to it.
     const FAR: [&str; 8] = [
@@ -1398,14 +1405,21 @@ mod tests {
     #[test]
     fn searching_near_names_plans_like_searching_the_whole_tree() {
         for src in FAR {
-            let (near, whole) = both(Lang::JavaScript, src);
-            assert_eq!(near, whole, "{src}");
+            assert_eq!(
+                near_agrees_with_whole(Lang::JavaScript, src),
+                Ok(()),
+                "{src}"
+            );
         }
         let inputs = fixture_inputs();
         assert!(inputs.len() > 100, "{} inputs", inputs.len());
         for (lang, src, path) in inputs {
-            let (near, whole) = both(lang, &src);
-            assert_eq!(near, whole, "{}", path.display());
+            assert_eq!(
+                near_agrees_with_whole(lang, &src),
+                Ok(()),
+                "{}",
+                path.display()
+            );
         }
     }
 
@@ -1418,8 +1432,8 @@ mod tests {
                 while !src.is_char_boundary(cut) {
                     cut -= 1;
                 }
-                let (near, whole) = both(lang, &src[..cut]);
-                assert_eq!(near, whole, "{} cut at {cut}", path.display());
+                let agree = near_agrees_with_whole(lang, &src[..cut]);
+                assert_eq!(agree, Ok(()), "{} cut at {cut}", path.display());
             }
         }
     }
