@@ -355,19 +355,37 @@ fn run_diff(args: RunArgs) -> io::Result<u8> {
         first_display(&manifests),
     );
     let mut tally = Tally::default();
-    let mut uses = Vec::new();
-    // Each file's diff is rendered on the worker and its texts dropped there: memory follows
-    // the files in flight, not the tree.
+    render_all(&args, &targets, manifests, &mut out, &mut tally, |r| {
+        diff_of(r, color)
+    })?;
+    tally.finish();
+    Ok(finish(&tally, &found, render::summary::Mode::Diff))
+}
+
+/// Streams the code files' parts to `out` in path order, then merges in the package.json files'
+/// parts, counting every result in `tally`. `render` makes a file's part on its worker; the
+/// file's texts are dropped right after, so memory follows the files in flight.
+fn render_all<W: Write>(
+    args: &RunArgs,
+    targets: &[Target],
+    manifests: Vec<ReadManifest>,
+    out: &mut Out<W>,
+    tally: &mut Tally,
+    render: impl Fn(&mut FileResult) -> Option<String> + Sync,
+) -> io::Result<()> {
     let need_uses = !manifests.is_empty();
+    let mut uses = Vec::new();
     stream(
-        &args,
-        &targets,
+        args,
+        targets,
         |t, max| {
             let mut r = process(t, max)?;
             if need_uses {
                 r.usage = file_use(&r);
             }
-            r.rendered = diff_of(&mut r, color);
+            r.rendered = render(&mut r);
+            r.original = None;
+            r.output = r.output.map(|_| String::new());
             r.lines = render::source::SourceLines::default();
             Some(r)
         },
@@ -382,14 +400,12 @@ fn run_diff(args: RunArgs) -> io::Result<u8> {
     )?;
     let mut late = Vec::new();
     for (mut r, _) in plan_manifests(manifests, &uses) {
-        if let Some(part) = diff_of(&mut r, color) {
+        if let Some(part) = render(&mut r) {
             late.push((r.display.clone(), part));
         }
         tally.add(r);
     }
-    out.finish(late)?;
-    tally.finish();
-    Ok(finish(&tally, &found, render::summary::Mode::Diff))
+    out.finish(late)
 }
 
 /// The unified diff of a changed result, whose texts it then drops (`output` stays `Some("")`).
@@ -495,39 +511,9 @@ fn run_check(args: CheckArgs) -> io::Result<u8> {
     let mut out = Out::new(stdout(&args.run), Some(doc), first_display(&manifests));
     out.write_raw(&doc.head())?;
     let mut tally = Tally::default();
-    let mut uses = Vec::new();
-    let need_uses = !manifests.is_empty();
-    stream(
-        &args.run,
-        &targets,
-        |t, max| {
-            let mut r = process(t, max)?;
-            if need_uses {
-                r.usage = file_use(&r);
-            }
-            r.rendered = render::check::file(&r, format, color);
-            r.original = None;
-            r.output = r.output.map(|_| String::new());
-            r.lines = render::source::SourceLines::default();
-            Some(r)
-        },
-        |mut r| {
-            if let Some(part) = r.rendered.take() {
-                out.part(&r.display, &part)?;
-            }
-            uses.extend(r.usage.take());
-            tally.add(r);
-            Ok(())
-        },
-    )?;
-    let mut late = Vec::new();
-    for (r, _) in plan_manifests(manifests, &uses) {
-        if let Some(part) = render::check::file(&r, format, color) {
-            late.push((r.display.clone(), part));
-        }
-        tally.add(r);
-    }
-    out.finish(late)?;
+    render_all(&args.run, &targets, manifests, &mut out, &mut tally, |r| {
+        render::check::file(r, format, color)
+    })?;
     tally.finish();
     let tail = doc.tail(&tally, &found, out.empty());
     out.write_raw(&tail)?;
