@@ -123,7 +123,7 @@ fn stream(
     ordered::map(
         targets,
         jobs,
-        |t| per_file(t, args.max_file_size),
+        |t| isolated(t, args.max_file_size, &per_file),
         |r| match r.map_or(Ok(()), &mut sink) {
             Ok(()) => true,
             Err(e) => {
@@ -133,6 +133,34 @@ fn stream(
         },
     );
     outcome
+}
+
+/// Runs `per_file` on one target. A panic there would be a bug in amp2mp; it becomes that file's
+/// error (exit 2, the file left unchanged) instead of ending the run.
+fn isolated(
+    t: &Target,
+    max_size: u64,
+    per_file: &impl Fn(&Target, u64) -> Option<FileResult>,
+) -> Option<FileResult> {
+    let payload =
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| per_file(t, max_size))) {
+            Ok(r) => return r,
+            Err(payload) => payload,
+        };
+    let why = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".into());
+    Some(FileResult {
+        display: t.display.clone(),
+        path: t.path.clone(),
+        kind: Some(t.kind),
+        error: Some(format!(
+            "internal error ({why}); the file was left unchanged: please report it to amp2mp's maintainers"
+        )),
+        ..FileResult::default()
+    })
 }
 
 /// Walks the run's paths, reading and prefiltering each code file on the walk's threads.
@@ -823,4 +851,31 @@ fn file_use(r: &FileResult) -> Option<manifest::FileUse> {
         r.adds.clone(),
         &r.modules,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_on_one_file_becomes_its_error() {
+        let t = Target {
+            display: "src/a.js".into(),
+            path: "src/a.js".into(),
+            kind: Kind::Script(crate::lang::Lang::JavaScript),
+        };
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let r = isolated(&t, 1, &|_, _| -> Option<FileResult> { panic!("boom") });
+        std::panic::set_hook(hook);
+        let r = r.unwrap();
+        assert_eq!(r.display, "src/a.js");
+        assert_eq!(
+            r.error.as_deref(),
+            Some("internal error (boom); the file was left unchanged: please report it to amp2mp's maintainers")
+        );
+        assert!(r.output.is_none());
+        let fine = isolated(&t, 1, &|_, _| None);
+        assert!(fine.is_none());
+    }
 }
