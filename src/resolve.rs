@@ -1078,15 +1078,17 @@ impl Binders {
 /// the occurrences of the words that are not [`IMPORT_WORDS`].
 fn word_ranges(source: &str, words: &[String]) -> (Vec<Range<usize>>, Vec<usize>) {
     let bytes = source.as_bytes();
-    // Non-ASCII bytes count as a boundary: a Unicode space may stand beside a name.
+    // Non-ASCII bytes count as a boundary: a Unicode space may stand beside a name. A digit
+    // before a name does too: broken code such as `2amplitude` lexes as a number and a name.
     let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
+    let ident_before = |b: u8| b.is_ascii_alphabetic() || b == b'_' || b == b'$';
     let mut hits: Vec<Range<usize>> = Vec::new();
     let mut values = Vec::new();
     for w in words.iter().filter(|w| !w.is_empty()) {
         for at in memchr::memmem::find_iter(bytes, w.as_bytes()) {
             let end = at + w.len();
             let before = at.checked_sub(1).map(|i| bytes[i]);
-            if before.is_some_and(ident) || bytes.get(end).copied().is_some_and(ident) {
+            if before.is_some_and(ident_before) || bytes.get(end).copied().is_some_and(ident) {
                 continue;
             }
             hits.push(at..end);
@@ -1367,7 +1369,9 @@ mod tests {
     use crate::lang::Lang;
 
     /// Shapes where the use is far from the word that leads to it.
-    const FAR: [&str; 8] = [
+    const FAR: [&str; 9] = [
+        // Found by the fuzzer: a name right after a digit, in broken code (`2amplitudeClient`).
+        "import am(litude from 'amplitude-js';\n\nconst amplitudeClient = amplitude.getInstance();\namplitudeClient.init('API_KEY');\namplitudeClient.setUserId('user@amplitude.com');\namplitudeClient.setUserProperties({ gender: 'female', age: 2amplitudeClient.logEvent('Clicked Button', {'finished_flow': false });\n",
         // A receiver far before the argument that names the client.
         "import amplitude from 'amplitude-js';\nconst longReceiverName = { a: 1 };\nlongReceiverName.someMethodWithALongName(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, amplitude);\namplitude.getInstance().logEvent('A');\n",
         // Declared with no value, assigned later, then used.
@@ -1441,6 +1445,7 @@ mod tests {
     #[test]
     fn word_ranges_skip_longer_identifiers_and_merge_neighbours() {
         let src = "amplitudeX; xamplitude; $amplitude; amplitude; a.amplitude";
+        assert_eq!(word_ranges("2amplitude", &["amplitude".to_string()]).1, [1]);
         let words = ["amplitude".to_string()];
         let at = src.find("; amplitude;").unwrap() + 2;
         let dot = src.rfind("amplitude").unwrap();
