@@ -169,9 +169,9 @@ impl<'r, 't> Planner<'r, 't> {
 
     /// The Amplitude client and method a call is on, if it is an Amplitude call.
     fn classify(&self, call: &Call<'t>) -> Option<(Client, String)> {
-        let name = self.text(call.name).to_string();
         if let Some(recv) = call.receiver {
-            return self.res.receiver(recv).map(|c| (c, name));
+            let client = self.res.receiver(recv)?;
+            return Some((client, self.text(call.name).to_string()));
         }
         let (binding, family, exported) = self.res.imported_function(call)?;
         Some((
