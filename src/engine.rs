@@ -49,16 +49,52 @@ pub fn transform_file(kind: Kind, source: &str) -> Outcome {
     }
 }
 
+/// How many times a file with a syntax error is transformed again, at most.
+const MORE_PASSES: usize = 2;
+
 /// Transforms `source`, parsed as `lang`.
+///
+/// In a file with a syntax error, amp2mp leaves alone what sits in or beside the error; but
+/// the parser can recover from an error differently once the code around it is rewritten, so a
+/// second run could find more to do. Such a file is transformed again from its own output
+/// (at most [`MORE_PASSES`] more times) until a pass changes nothing, so that a second run of
+/// amp2mp changes nothing either. The findings are the first pass's, about the file as it is.
 pub fn transform(lang: Lang, source: &str) -> Outcome {
+    let (mut out, broken) = transform_once(lang, source);
+    if !broken || out.error.is_some() {
+        return out;
+    }
+    for _ in 0..MORE_PASSES {
+        let Some(text) = out.output.as_deref() else {
+            break;
+        };
+        let (again, _) = transform_once(lang, text);
+        let (Some(next), None) = (again.output, again.error) else {
+            break;
+        };
+        out.rewrites.extend(again.rewrites);
+        out.notes.extend(again.notes);
+        out.output = (next != source).then_some(next);
+    }
+    out
+}
+
+/// One pass of [`transform`], and whether `source` has a syntax error.
+fn transform_once(lang: Lang, source: &str) -> (Outcome, bool) {
     let queries = match queries::for_lang(lang) {
         Ok(q) => q,
-        Err(e) => return failed(e.to_string()),
+        Err(e) => return (failed(e.to_string()), false),
     };
     let Some(tree) = lang::parse(lang, source) else {
-        return failed("the parser gave up on this file".into());
+        return (failed("the parser gave up on this file".into()), false);
     };
-    let res = Resolution::new(&tree, source, queries);
+    let broken = tree.root_node().has_error();
+    (transform_tree(lang, source, &tree, queries), broken)
+}
+
+/// One pass over `source`'s parsed `tree`.
+fn transform_tree(lang: Lang, source: &str, tree: &Tree, queries: &queries::Queries) -> Outcome {
+    let res = Resolution::new(tree, source, queries);
     let plan = plan::plan(&res);
     let index = LineIndex::new(source);
     let mut out = Outcome {
@@ -85,7 +121,7 @@ pub fn transform(lang: Lang, source: &str) -> Outcome {
     let verdict = if !rejected.is_empty() {
         Err("internal: overlapping edits were planned".to_string())
     } else {
-        verify_edited(lang, &tree, source, &edits, &output)
+        verify_edited(lang, tree, source, &edits, &output)
     };
     match verdict {
         Ok(()) => {

@@ -582,13 +582,7 @@ impl<'r, 't> Planner<'r, 't> {
             };
             self.reported.insert(client.root_ref);
             self.reported.extend(client.producers.iter().copied());
-            let holder = self.res.stored.values().find(|s| {
-                s.sites.iter().any(|x| {
-                    x.value.as_ref().is_some_and(|v| {
-                        v.start <= call.node.start_byte() && call.node.end_byte() <= v.end
-                    })
-                })
-            });
+            let holder = innermost_holder(self.res, call.node.byte_range());
             let message = match holder {
                 _ if self.in_error(call.node) || statement_has_error(call.node) => {
                     "Amplitude client inside a syntax error: fix the syntax, then run amp2mp again"
@@ -844,6 +838,28 @@ fn member_text(src: &str, r: Range<usize>) -> String {
         }
     }
     name.to_string()
+}
+
+/// The stored client whose stored value holds `range` most closely (the smallest such value;
+/// the first name on a tie), so the message does not depend on the order of a hash map.
+fn innermost_holder<'r>(
+    res: &'r Resolution,
+    range: Range<usize>,
+) -> Option<&'r crate::resolve::StoredClient> {
+    res.stored
+        .values()
+        .filter_map(|s| {
+            let len = s
+                .sites
+                .iter()
+                .filter_map(|x| x.value.as_ref())
+                .filter(|v| v.start <= range.start && range.end <= v.end)
+                .map(|v| v.len())
+                .min()?;
+            Some((len, s))
+        })
+        .min_by(|(la, a), (lb, b)| la.cmp(lb).then_with(|| a.display.cmp(&b.display)))
+        .map(|(_, s)| s)
 }
 
 /// Every call on an Amplitude client in a resolved file, with its client and method as the
