@@ -250,6 +250,30 @@ pub fn error_count(tree: &Tree) -> usize {
     }
 }
 
+/// A finding of rule `amplitude-call` on `logEvent` at the given 1-based span, for the tests of
+/// the modules that read findings.
+#[cfg(test)]
+pub(crate) fn test_finding(
+    (line, column): (usize, usize),
+    (end_line, end_column): (usize, usize),
+    fixable: bool,
+) -> Located {
+    Located {
+        line,
+        column,
+        end_line,
+        end_column,
+        finding: Finding {
+            range: 0..0,
+            rule: crate::plan::rule::CALL,
+            subject: "logEvent".into(),
+            message: "Amplitude `logEvent`: becomes `mixpanel.track`".into(),
+            fixable,
+            note: None,
+        },
+    }
+}
+
 /// Byte offset → 1-based line and character column.
 pub struct LineIndex {
     starts: Vec<usize>,

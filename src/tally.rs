@@ -85,23 +85,11 @@ fn slim(r: FileResult) -> Option<FileResult> {
 mod tests {
     use super::*;
     use crate::engine::Located;
-    use crate::plan::{rule, Finding};
 
     fn finding(fixable: bool, note: Option<&str>) -> Located {
-        Located {
-            line: 1,
-            column: 1,
-            end_line: 1,
-            end_column: 2,
-            finding: Finding {
-                range: 0..1,
-                rule: rule::CALL,
-                subject: "logEvent".into(),
-                message: "m".into(),
-                fixable,
-                note: note.map(String::from),
-            },
-        }
+        let mut f = crate::engine::test_finding((1, 1), (1, 2), fixable);
+        f.finding.note = note.map(String::from);
+        f
     }
 
     #[test]

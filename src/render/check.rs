@@ -237,23 +237,9 @@ pub fn total_line(tally: &crate::tally::Tally) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::{rule, Finding};
 
     fn at(line: usize, column: usize, end_line: usize, end_column: usize) -> Located {
-        Located {
-            line,
-            column,
-            end_line,
-            end_column,
-            finding: Finding {
-                range: 0..0,
-                rule: rule::CALL,
-                subject: "logEvent".into(),
-                message: "Amplitude `logEvent`: becomes `mixpanel.track`".into(),
-                fixable: true,
-                note: None,
-            },
-        }
+        crate::engine::test_finding((line, column), (end_line, end_column), true)
     }
 
     fn shown(line: &str, f: &Located) -> String {

@@ -352,23 +352,9 @@ fn hunk(olds: &[&str], news: &[&str], o: Range<usize>, n: Range<usize>) -> Hunk 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::{rule, Finding};
 
     fn at(line: usize, end_line: usize, end_column: usize) -> Located {
-        Located {
-            line,
-            column: 1,
-            end_line,
-            end_column,
-            finding: Finding {
-                range: 0..0,
-                rule: rule::CALL,
-                subject: String::new(),
-                message: String::new(),
-                fixable: true,
-                note: None,
-            },
-        }
+        crate::engine::test_finding((line, 1), (end_line, end_column), true)
     }
 
     #[test]

@@ -67,23 +67,9 @@ pub fn byte_at(line: &str, column: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::{rule, Finding};
 
     fn at(line: usize, column: usize, end_line: usize, end_column: usize) -> Located {
-        Located {
-            line,
-            column,
-            end_line,
-            end_column,
-            finding: Finding {
-                range: 0..0,
-                rule: rule::CALL,
-                subject: String::new(),
-                message: String::new(),
-                fixable: false,
-                note: None,
-            },
-        }
+        crate::engine::test_finding((line, column), (end_line, end_column), false)
     }
 
     #[test]
