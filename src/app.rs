@@ -9,6 +9,7 @@ use crate::discover::{self, io_reason, Target};
 use crate::engine::{self, Located};
 use crate::inventory;
 use crate::lang::Kind;
+use crate::link;
 use crate::manifest;
 use crate::mapping;
 use crate::ordered;
@@ -163,6 +164,141 @@ fn isolated(
     })
 }
 
+/// How many times the project phase links and plans again at most: each round follows one
+/// more hop (a barrel re-exporting a client, a consumer handing it on) or leaves more clients.
+const MAX_LINK_ROUNDS: usize = 4;
+
+/// The project phase, between reading and planning: the facts of every file that may use
+/// Amplitude, the link over all modules, a targeted pass over the files the prefilter passed
+/// over that import a module handing over a client (found by the module's name in their bytes,
+/// then parsed), and the decision per client. The consumers found join `found.targets`.
+fn project_phase(args: &RunArgs, found: &mut discover::Discovered) -> link::Project {
+    let files = found
+        .targets
+        .iter()
+        .chain(&found.others)
+        .map(|t| t.display.clone());
+    let mut project = link::Project {
+        resolver: link::Resolver::new(files, read_configs(&found.configs)),
+        ..link::Project::default()
+    };
+    let mut facts = facts_of(args, &found.targets, &project);
+    for _ in 0..MAX_LINK_ROUNDS {
+        if !project.link(&facts) {
+            break;
+        }
+        let needles = project.needles();
+        let mut more: Vec<Target> = Vec::new();
+        found.others.retain(|t| {
+            let hit = std::fs::read(&t.path).is_ok_and(|b| {
+                needles
+                    .iter()
+                    .any(|n| memchr::memmem::find(&b, n.as_bytes()).is_some())
+            });
+            if hit {
+                more.push(t.clone());
+            }
+            !hit
+        });
+        for t in &more {
+            project.consumers.insert(t.display.clone());
+        }
+        found.targets.extend(more);
+        found.targets.sort_by(|a, b| a.display.cmp(&b.display));
+        facts = facts_of(args, &found.targets, &project);
+    }
+    for _ in 0..MAX_LINK_ROUNDS {
+        if !project.decide(&facts) {
+            break;
+        }
+        facts = facts_of(args, &found.targets, &project);
+    }
+    project
+}
+
+/// The facts of every target, planned with what `project` knows so far.
+fn facts_of(
+    args: &RunArgs,
+    targets: &[Target],
+    project: &link::Project,
+) -> std::collections::BTreeMap<String, crate::clients::Facts> {
+    let mut out = std::collections::BTreeMap::new();
+    ordered::map(
+        targets,
+        args.jobs.map(usize::from),
+        |t| {
+            let Loaded::Text(_, text) = load(t, args.max_file_size, project) else {
+                return None;
+            };
+            let env = project.env_for(&t.display, &text);
+            let facts = std::panic::catch_unwind(|| {
+                within_budget(text.len(), || {
+                    engine::transform_file_with(t.kind, &text, &env).facts
+                })
+            })
+            .ok()?;
+            Some((t.display.clone(), facts))
+        },
+        |r| {
+            if let Some((file, f)) = r {
+                out.insert(file, f);
+            }
+            true
+        },
+    );
+    out
+}
+
+/// The `baseUrl` and `paths` of the run's `tsconfig.json` / `jsconfig.json` files, each with
+/// what it inherits through `extends`.
+fn read_configs(paths: &[std::path::PathBuf]) -> Vec<link::PathsConfig> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    paths
+        .iter()
+        .filter_map(|p| {
+            let display = discover::display_path(p, &cwd);
+            let dir = link::dir_of(&display).to_string();
+            let (mut base, mut paths, mut extends) =
+                link::read_config(&std::fs::read_to_string(p).ok()?)?;
+            let mut base_dir = dir.clone();
+            let mut at = p.parent()?.to_path_buf();
+            for _ in 0..8 {
+                if base.is_some() && !paths.is_empty() {
+                    break;
+                }
+                let Some(parent) = extends.take().filter(|e| e.starts_with('.')) else {
+                    break;
+                };
+                let mut file = at.join(&parent);
+                if file.extension().is_none() {
+                    file.set_extension("json");
+                }
+                let Some((b, ps, e)) = std::fs::read_to_string(&file)
+                    .ok()
+                    .and_then(|t| link::read_config(&t))
+                else {
+                    break;
+                };
+                let parent_dir = link::dir_of(&discover::display_path(&file, &cwd)).to_string();
+                if base.is_none() {
+                    base = b;
+                    base_dir = parent_dir.clone();
+                }
+                if paths.is_empty() {
+                    paths = ps;
+                }
+                extends = e;
+                at = file.parent()?.to_path_buf();
+            }
+            Some(link::PathsConfig {
+                base: base.map(|b| link::join(&base_dir, &b)),
+                dir,
+                paths,
+            })
+        })
+        .collect()
+}
+
 /// Walks the run's paths, reading and prefiltering each code file on the walk's threads.
 fn find(args: &RunArgs) -> discover::Discovered {
     let threads = args.jobs.map(usize::from);
@@ -181,13 +317,17 @@ fn worth_reading(path: &std::path::Path) -> bool {
     prefilter::may_contain(&bytes)
 }
 
-/// Reads and transforms one file; `None` when it cannot contain Amplitude.
-pub fn process(t: &Target, max_size: u64) -> Option<FileResult> {
-    let (mut r, text) = match load(t, max_size) {
+/// Reads and transforms one file, with what the link step tells it; `None` when it cannot
+/// contain Amplitude.
+pub fn process(t: &Target, max_size: u64, project: &link::Project) -> Option<FileResult> {
+    let (mut r, text) = match load(t, max_size, project) {
         Loaded::Text(r, text) => (r, text),
         Loaded::Done(done) => return done,
     };
-    let out = within_budget(text.len(), || engine::transform_file(t.kind, &text));
+    let env = project.env_for(&t.display, &text);
+    let out = within_budget(text.len(), || {
+        engine::transform_file_with(t.kind, &text, &env)
+    });
     r.modules = manifest::quoted_modules(out.output.as_deref().unwrap_or(&text));
     r.rewrites = out.rewrites;
     r.findings = out.findings;
@@ -204,7 +344,7 @@ pub fn process(t: &Target, max_size: u64) -> Option<FileResult> {
 
 /// Reads one file and lists the events it tracks; `None` when it cannot contain Amplitude.
 fn process_inventory(t: &Target, max_size: u64) -> Option<FileResult> {
-    let (mut r, text) = match load(t, max_size) {
+    let (mut r, text) = match load(t, max_size, &link::Project::default()) {
         Loaded::Text(r, text) => (r, text),
         Loaded::Done(done) => return done,
     };
@@ -287,8 +427,9 @@ enum Loaded {
     Done(Option<FileResult>),
 }
 
-/// Reads a code file for analysis, with the prefilter and the skip rules.
-fn load(t: &Target, max_size: u64) -> Loaded {
+/// Reads a code file for analysis, with the prefilter (a file the project phase found to read
+/// a client handed over by another module passes it too) and the skip rules.
+fn load(t: &Target, max_size: u64, project: &link::Project) -> Loaded {
     let mut r = FileResult {
         display: t.display.clone(),
         path: t.path.clone(),
@@ -308,7 +449,7 @@ fn load(t: &Target, max_size: u64) -> Loaded {
                 .then(|| skipped(r, "UTF-16 text: convert it to UTF-8 to migrate it".into())),
         );
     }
-    if !prefilter::may_contain(&bytes) {
+    if !prefilter::may_contain(&bytes) && !project.reads(&t.display) {
         return Loaded::Done(None);
     }
     if bytes.len() as u64 > max_size {
@@ -375,6 +516,7 @@ fn use_color(args: &RunArgs) -> bool {
 fn run_diff(args: RunArgs) -> io::Result<u8> {
     let color = use_color(&args);
     let mut found = find(&args);
+    let project = project_phase(&args, &mut found);
     let targets = std::mem::take(&mut found.targets);
     let manifests = read_manifests(&found, args.max_file_size);
     let mut out = Out::new(
@@ -383,9 +525,15 @@ fn run_diff(args: RunArgs) -> io::Result<u8> {
         first_display(&manifests),
     );
     let mut tally = Tally::default();
-    render_all(&args, &targets, manifests, &mut out, &mut tally, |r| {
-        diff_of(r, color)
-    })?;
+    render_all(
+        &args,
+        &targets,
+        &project,
+        manifests,
+        &mut out,
+        &mut tally,
+        |r| diff_of(r, color),
+    )?;
     tally.finish();
     Ok(finish(&tally, &found, render::summary::Mode::Diff))
 }
@@ -393,9 +541,11 @@ fn run_diff(args: RunArgs) -> io::Result<u8> {
 /// Streams the code files' parts to `out` in path order, then merges in the package.json files'
 /// parts, counting every result in `tally`. `render` makes a file's part on its worker; the
 /// file's texts are dropped right after, so memory follows the files in flight.
+#[allow(clippy::too_many_arguments)]
 fn render_all<W: Write>(
     args: &RunArgs,
     targets: &[Target],
+    project: &link::Project,
     manifests: Vec<ReadManifest>,
     out: &mut Out<W>,
     tally: &mut Tally,
@@ -407,7 +557,7 @@ fn render_all<W: Write>(
         args,
         targets,
         |t, max| {
-            let mut r = process(t, max)?;
+            let mut r = process(t, max, project)?;
             if need_uses {
                 r.usage = file_use(&r);
             }
@@ -445,6 +595,7 @@ fn diff_of(r: &mut FileResult, color: bool) -> Option<String> {
 
 fn run_apply(args: ApplyArgs) -> io::Result<u8> {
     let mut found = find(&args.run);
+    let project = project_phase(&args.run, &mut found);
     let targets = std::mem::take(&mut found.targets);
     for stale in &found.stale {
         // A temporary file of an apply that was killed before its rename: the original was
@@ -465,11 +616,13 @@ fn run_apply(args: ApplyArgs) -> io::Result<u8> {
         &args.run,
         &targets,
         |t, max| {
-            let mut r = process(t, max)?;
+            let mut r = process(t, max, &project)?;
             // What is left is reported where it will stand, in the new text.
             if let (Some(kind), Some(new)) = (r.kind, &r.output) {
+                let env = project.env_after(&t.display, new);
                 let mut after =
-                    within_budget(new.len(), || engine::transform_file(kind, new)).findings;
+                    within_budget(new.len(), || engine::transform_file_with(kind, new, &env))
+                        .findings;
                 after.append(&mut r.notes);
                 r.after = Some(after);
             }
@@ -531,6 +684,7 @@ fn run_check(args: CheckArgs) -> io::Result<u8> {
     let color = use_color(&args.run);
     let format = args.format;
     let mut found = find(&args.run);
+    let project = project_phase(&args.run, &mut found);
     let targets = std::mem::take(&mut found.targets);
     let manifests = read_manifests(&found, args.run.max_file_size);
     let doc = render::check::Document::new(format);
@@ -539,9 +693,15 @@ fn run_check(args: CheckArgs) -> io::Result<u8> {
     let mut out = Out::new(stdout(&args.run), Some(doc), first_display(&manifests));
     out.write_raw(&doc.head())?;
     let mut tally = Tally::default();
-    render_all(&args.run, &targets, manifests, &mut out, &mut tally, |r| {
-        render::check::file(r, format, color)
-    })?;
+    render_all(
+        &args.run,
+        &targets,
+        &project,
+        manifests,
+        &mut out,
+        &mut tally,
+        |r| render::check::file(r, format, color),
+    )?;
     tally.finish();
     let tail = doc.tail(&tally, &found, out.empty());
     out.write_raw(&tail)?;

@@ -28,6 +28,11 @@ pub struct ManifestFile {
 #[derive(Debug, Default)]
 pub struct Discovered {
     pub targets: Vec<Target>,
+    /// The code files the prefilter passed over: read only when they import a module that
+    /// hands over an Amplitude client.
+    pub others: Vec<Target>,
+    /// `tsconfig.json` and `jsconfig.json` files, for module resolution.
+    pub configs: Vec<PathBuf>,
     /// `package.json` files met by walking a directory (one named on the command line alone
     /// is not: whether its dependencies may go depends on the code below it).
     pub manifests: Vec<ManifestFile>,
@@ -157,6 +162,8 @@ fn walk(
                 let mut met = met.lock().unwrap_or_else(|p| p.into_inner());
                 match seen {
                     Met::Target(t) => met.targets.push(t),
+                    Met::Other(t) => met.others.push(t),
+                    Met::Config(p) => met.configs.push(p),
                     Met::Manifest(m) => met.manifests.push(m),
                     Met::Stale(p) => met.stale.push(p),
                     Met::Warning(w) => met.warnings.push(w),
@@ -170,6 +177,10 @@ fn walk(
     met.warnings.sort();
     met.stale.sort();
     found.targets.append(&mut met.targets);
+    met.others.sort_by(|a, b| a.display.cmp(&b.display));
+    met.configs.sort();
+    found.others.append(&mut met.others);
+    found.configs.append(&mut met.configs);
     found.manifests.append(&mut met.manifests);
     found.stale.append(&mut met.stale);
     found.warnings.append(&mut met.warnings);
@@ -178,6 +189,8 @@ fn walk(
 /// Something the walk met that the run needs.
 enum Met {
     Target(Target),
+    Other(Target),
+    Config(PathBuf),
     Manifest(ManifestFile),
     Stale(PathBuf),
     Warning(String),
@@ -197,7 +210,15 @@ fn meet(
         return None;
     }
     if let Some(kind) = Kind::from_path(e.path()) {
-        return keep(e.path()).then(|| Met::Target(target(e.path(), kind, cwd)));
+        let t = target(e.path(), kind, cwd);
+        return Some(if keep(e.path()) {
+            Met::Target(t)
+        } else {
+            Met::Other(t)
+        });
+    }
+    if e.file_name() == "tsconfig.json" || e.file_name() == "jsconfig.json" {
+        return Some(Met::Config(e.path().to_path_buf()));
     }
     if e.file_name() == MANIFEST {
         return Some(Met::Manifest(ManifestFile {

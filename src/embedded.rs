@@ -81,7 +81,7 @@ pub fn code_ranges(markup: Markup, text: &str) -> Vec<Range<usize>> {
 
 /// Transforms the code in `text`, a `markup` file. If any block's rewrite fails verification,
 /// nothing is rewritten and `error` says why.
-pub fn transform(markup: Markup, text: &str) -> Outcome {
+pub fn transform(markup: Markup, text: &str, env: &crate::clients::Env) -> Outcome {
     let scanned = Scanner::run(markup, text);
     let index = LineIndex::new(text);
     let mut done = vec![UnitDone {
@@ -104,7 +104,7 @@ pub fn transform(markup: Markup, text: &str) -> Outcome {
             .map(|s| &s.content)
             .chain(unit.markup.iter().map(|m| &m.range));
         if code.any(|r| prefilter::may_contain(&text.as_bytes()[r.clone()])) {
-            done.push(transform_unit(&unit, &blocks, text, &index));
+            done.push(transform_unit(&unit, &blocks, text, &index, env));
         }
     }
     merge(text, done)
@@ -115,6 +115,7 @@ fn merge(text: &str, done: Vec<UnitDone>) -> Outcome {
     let mut out = Outcome::default();
     let mut edits = Vec::new();
     for d in done {
+        merge_facts(&mut out.facts, d.facts);
         out.findings.extend(d.findings);
         out.rewrites.extend(d.rewrites);
         edits.extend(d.edits);
@@ -704,9 +705,24 @@ fn units(markup: Markup, scanned: &Scanned) -> Vec<Unit> {
     units
 }
 
+/// Adds one unit's facts to the file's.
+fn merge_facts(into: &mut crate::clients::Facts, from: crate::clients::Facts) {
+    into.exports.extend(from.exports);
+    into.reexports.extend(from.reexports);
+    into.slots.extend(from.slots);
+    into.imports.extend(from.imports);
+    into.imports.sort();
+    into.imports.dedup();
+    for (id, n) in from.uses {
+        *into.uses.entry(id).or_default() += n;
+    }
+    into.blockers.extend(from.blockers);
+}
+
 /// What transforming one unit gave, in file positions.
 #[derive(Default)]
 struct UnitDone {
+    facts: crate::clients::Facts,
     edits: Vec<Edit>,
     rewrites: Vec<(Target, usize, usize)>,
     findings: Vec<Located>,
@@ -718,12 +734,23 @@ struct UnitDone {
 /// (a kept name turned out to be Amplitude's, or the markup mentions it) does a second pass
 /// with the markup's own code find those uses, for the report: its rewrites are not used, so
 /// a call in the markup never makes the script import Mixpanel for nothing.
-fn transform_unit(unit: &Unit, blocks: &[&Script], text: &str, index: &LineIndex) -> UnitDone {
+fn transform_unit(
+    unit: &Unit,
+    blocks: &[&Script],
+    text: &str,
+    index: &LineIndex,
+    env: &crate::clients::Env,
+) -> UnitDone {
     let lang = unit.lang;
     let joined = Joined::new(text, blocks, &unit.markup, &[]);
-    let out = engine::transform(lang, &joined.text);
+    let mut out = engine::transform_with(lang, &joined.text, env);
     let mut done = UnitDone::default();
     let starts = line_starts(&joined.text);
+    for b in &mut out.facts.blockers {
+        let (at, _) = joined.to_file(offset_of(&joined.text, &starts, b.line, b.column));
+        (b.line, b.column) = index.position(text, at);
+    }
+    done.facts = std::mem::take(&mut out.facts);
     for (target, line, column) in out.rewrites {
         let (at, role) = joined.to_file(offset_of(&joined.text, &starts, line, column));
         if role == Role::Block {
@@ -744,7 +771,7 @@ fn transform_unit(unit: &Unit, blocks: &[&Script], text: &str, index: &LineIndex
         .any(|m| prefilter::may_contain(&text.as_bytes()[m.range.clone()]));
     if !kept.is_empty() || mentioned {
         let with_markup = Joined::new(text, blocks, &[], &unit.markup);
-        let found = engine::transform(lang, &with_markup.text).findings;
+        let found = engine::transform_with(lang, &with_markup.text, env).findings;
         let uses: Vec<Located> = file_findings(&with_markup, found, text, index)
             .into_iter()
             .filter(|(role, _)| *role == Role::Markup)
@@ -1221,7 +1248,7 @@ mod tests {
     #[test]
     fn findings_and_rewrites_carry_file_positions() {
         let src = "<template>\n  <p>amplitude</p>\n</template>\n\n<script>import amplitude from 'amplitude-js'\nexport default {\n  mounted() { amplitude.getInstance().logEvent('A') },\n}\n</script>\n";
-        let out = transform(Markup::Vue, src);
+        let out = transform(Markup::Vue, src, &crate::clients::Env::default());
         assert_eq!(out.error, None);
         let expected = src
             .replace(
@@ -1241,7 +1268,7 @@ mod tests {
     #[test]
     fn an_import_in_one_block_serves_the_other() {
         let src = "<script>\nimport { track } from '@amplitude/analytics-browser'\nexport default { name: 'A' }\n</script>\n<script setup>\ntrack('Opened')\n</script>\n";
-        let out = transform(Markup::Vue, src);
+        let out = transform(Markup::Vue, src, &crate::clients::Env::default());
         assert_eq!(
             out.output.as_deref(),
             Some("<script>\nimport mixpanel from 'mixpanel-browser'\nexport default { name: 'A' }\n</script>\n<script setup>\nmixpanel.track('Opened')\n</script>\n")
@@ -1249,13 +1276,16 @@ mod tests {
     }
 
     #[test]
-    fn a_name_the_template_uses_is_kept_and_reported() {
+    fn a_client_the_template_uses_is_left_whole_and_reported() {
         let src = "<script setup>\nimport * as amplitude from '@amplitude/analytics-browser'\namplitude.track('Shown')\n</script>\n<template>\n  <button @click=\"amplitude.track('Clicked')\">Go</button>\n</template>\n";
-        let out = transform(Markup::Vue, src);
-        let output = out.output.unwrap();
-        assert!(output.contains("import * as amplitude from '@amplitude/analytics-browser'\nimport mixpanel from 'mixpanel-browser'\nmixpanel.track('Shown')"), "{output}");
-        assert!(output
-            .ends_with("<button @click=\"amplitude.track('Clicked')\">Go</button>\n</template>\n"));
+        let out = transform(Markup::Vue, src, &crate::clients::Env::default());
+        // The template's use stays on Amplitude, so the client is left whole: the script's
+        // call is reported with it instead of moving to Mixpanel alone.
+        assert_eq!(out.output, None);
+        let script: Vec<&Located> = out.findings.iter().filter(|f| f.line == 3).collect();
+        assert_eq!(script.len(), 1, "{:#?}", out.findings);
+        assert!(!script[0].finding.fixable);
+        assert!(script[0].finding.message.contains("left on Amplitude"));
         let template: Vec<&Located> = out.findings.iter().filter(|f| f.line == 6).collect();
         assert_eq!(template.len(), 1, "{:#?}", out.findings);
         assert_eq!(template[0].column, 19);
@@ -1266,7 +1296,7 @@ mod tests {
     #[test]
     fn a_call_only_in_the_markup_changes_nothing() {
         let src = "<script setup>\nimport * as amplitude from '@amplitude/analytics-browser'\n</script>\n<template><b @click=\"amplitude.track('x')\" /></template>\n";
-        let out = transform(Markup::Vue, src);
+        let out = transform(Markup::Vue, src, &crate::clients::Env::default());
         assert_eq!(out.output, None);
         let found: Vec<(usize, usize, bool)> = out
             .findings
@@ -1279,7 +1309,7 @@ mod tests {
     #[test]
     fn a_local_named_amplitude_in_a_svelte_template_is_not_amplitude() {
         let src = "<script>\n  export let amplitude = 0.5;\n  import amp from 'amplitude-js';\n  amp.getInstance().logEvent('Shown');\n</script>\n<p>{amplitude.toFixed(2)}</p>\n";
-        let out = transform(Markup::Svelte, src);
+        let out = transform(Markup::Svelte, src, &crate::clients::Env::default());
         assert!(
             out.findings.iter().all(|f| f.line < 6),
             "{:#?}",
@@ -1300,12 +1330,12 @@ mod tests {
         for markup in [Markup::Vue, Markup::Svelte, Markup::Html] {
             for &end in &cuts {
                 let text = &src[..end];
-                let _ = transform(markup, text);
+                let _ = transform(markup, text, &crate::clients::Env::default());
                 let _ = code_ranges(markup, text);
                 // The same text with one byte range dropped from the middle.
                 let mid = cuts[cuts.len() / 2].min(end);
                 let cut = format!("{}{}", &src[..mid], &src[end.max(mid)..]);
-                let _ = transform(markup, &cut);
+                let _ = transform(markup, &cut, &crate::clients::Env::default());
             }
         }
     }
@@ -1339,7 +1369,7 @@ mod tests {
                 text.push_str(TOKENS[(seed >> 33) as usize % TOKENS.len()]);
             }
             for markup in [Markup::Vue, Markup::Svelte, Markup::Html] {
-                let out = transform(markup, &text);
+                let out = transform(markup, &text, &crate::clients::Env::default());
                 if let Some(new) = out.output {
                     // Whatever changed lies inside the blocks the scan found.
                     assert_eq!(outside(markup, &new), outside(markup, &text), "{text}");
@@ -1351,7 +1381,7 @@ mod tests {
     #[test]
     fn an_inline_loader_snippet_is_reported() {
         let src = "<script>\n(function(e,t){var r=t.createElement('script');r.src='https://cdn.amplitude.com/libs/amplitude-8.21.9-min.gz.js';e.amplitude={}})(window,document);\namplitude.getInstance().init('KEY');\n</script>\n";
-        let out = transform(Markup::Html, src);
+        let out = transform(Markup::Html, src, &crate::clients::Env::default());
         let found: Vec<(usize, usize, &str, bool)> = out
             .findings
             .iter()
@@ -1386,6 +1416,7 @@ mod tests {
             rewrites: vec![(Target::Track, 1, 9)],
             findings: vec![fixable(8)],
             error: None,
+            ..UnitDone::default()
         };
         let bad = UnitDone {
             findings: vec![fixable(43)],

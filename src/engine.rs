@@ -3,6 +3,7 @@
 //! reported, so amp2mp never writes a broken file. Positions are turned into 1-based lines and
 //! columns here, for every output format.
 
+use crate::clients::{self, Blocker, Env, Facts};
 use crate::edit;
 use crate::embedded;
 use crate::lang::{self, Kind, Lang};
@@ -34,6 +35,9 @@ pub struct Outcome {
     pub notes: Vec<Located>,
     /// Why the file could not be transformed, if it could not.
     pub error: Option<String>,
+    /// What the file tells the rest of the project: the clients it hands over, its uses of
+    /// each client and the uses that keep one on Amplitude (positioned in the input).
+    pub facts: Facts,
 }
 
 /// Appended to the message of a finding `apply` would have rewritten, when the file's rewrite
@@ -43,10 +47,61 @@ pub const NOT_APPLIED: &str = " (not applied: the rewritten file would not parse
 /// Transforms a whole file of `kind`: a script, or the `<script>` blocks of markup. The entry
 /// point for every file the app or the fixture runner processes.
 pub fn transform_file(kind: Kind, source: &str) -> Outcome {
+    transform_file_with(kind, source, &Env::default())
+}
+
+/// [`transform_file`] with what the link step tells the file.
+pub fn transform_file_with(kind: Kind, source: &str, env: &Env) -> Outcome {
     match kind {
-        Kind::Script(lang) => transform(lang, source),
-        Kind::Markup(markup) => embedded::transform(markup, source),
+        Kind::Script(lang) => transform_with(lang, source, env),
+        Kind::Markup(markup) => embedded::transform(markup, source, env),
     }
+}
+
+/// How many times a file is planned again with more of its clients left on Amplitude, at most
+/// (each round leaves at least one more client, and a file has few).
+const MAX_ROUNDS: usize = 8;
+
+/// Transforms `source` with `env`, keeping each client whole within the file: when a use of a
+/// client cannot be rewritten, the file is planned again with that client left on Amplitude
+/// (every use reported), until no client is half migrated. The blockers of every round are
+/// kept, so the link step can leave the same clients in the other files.
+pub fn transform_with(lang: Lang, source: &str, env: &Env) -> Outcome {
+    let mut roots: Vec<Blocker> = Vec::new();
+    let mut local: Option<Env> = None;
+    for _ in 0..MAX_ROUNDS {
+        let now = local.as_ref().unwrap_or(env);
+        let mut out = transform_passes(lang, source, now);
+        let new: Vec<Blocker> = out
+            .facts
+            .blockers
+            .iter()
+            .filter(|b| !now.left.contains_key(&b.client))
+            .cloned()
+            .collect();
+        if new.is_empty() || out.error.is_some() {
+            roots.append(&mut out.facts.blockers);
+            out.facts.blockers = roots;
+            return out;
+        }
+        let mut next = now.clone();
+        for b in &new {
+            if next.left.contains_key(&b.client) {
+                continue;
+            }
+            let blocking = new.iter().filter(|x| x.client == b.client).count();
+            let uses = out.facts.uses.get(&b.client).copied().unwrap_or(blocking);
+            let first = format!("line {}: {}", b.line, b.reason);
+            let message =
+                clients::left_message(&b.client.describe(), blocking, uses.max(blocking), &first);
+            next.left.insert(b.client.clone(), message);
+        }
+        roots.extend(new);
+        local = Some(next);
+    }
+    failed(
+        "internal: the file's clients could not be kept whole; the file was left unchanged".into(),
+    )
 }
 
 /// How many times a file with a syntax error is transformed again, at most.
@@ -60,7 +115,12 @@ const MORE_PASSES: usize = 2;
 /// (at most [`MORE_PASSES`] more times) until a pass changes nothing, so that a second run of
 /// amp2mp changes nothing either. The findings are the first pass's, about the file as it is.
 pub fn transform(lang: Lang, source: &str) -> Outcome {
-    let (mut out, broken) = transform_once(lang, source);
+    transform_with(lang, source, &Env::default())
+}
+
+/// One round of [`transform_with`]: [`transform`]'s passes with a fixed `env`.
+fn transform_passes(lang: Lang, source: &str, env: &Env) -> Outcome {
+    let (mut out, broken) = transform_once(lang, source, env);
     if !broken || out.error.is_some() {
         return out;
     }
@@ -68,7 +128,7 @@ pub fn transform(lang: Lang, source: &str) -> Outcome {
         let Some(text) = out.output.as_deref() else {
             break;
         };
-        let (again, _) = transform_once(lang, text);
+        let (again, _) = transform_once(lang, text, env);
         let (Some(next), None) = (again.output, again.error) else {
             break;
         };
@@ -80,7 +140,7 @@ pub fn transform(lang: Lang, source: &str) -> Outcome {
 }
 
 /// One pass of [`transform`], and whether `source` has a syntax error.
-fn transform_once(lang: Lang, source: &str) -> (Outcome, bool) {
+fn transform_once(lang: Lang, source: &str, env: &Env) -> (Outcome, bool) {
     let queries = match queries::for_lang(lang) {
         Ok(q) => q,
         Err(e) => return (failed(e.to_string()), false),
@@ -89,14 +149,37 @@ fn transform_once(lang: Lang, source: &str) -> (Outcome, bool) {
         return (failed("the parser gave up on this file".into()), false);
     };
     let broken = tree.root_node().has_error();
-    (transform_tree(lang, source, &tree, queries), broken)
+    (transform_tree(lang, source, &tree, queries, env), broken)
 }
 
 /// One pass over `source`'s parsed `tree`.
-fn transform_tree(lang: Lang, source: &str, tree: &Tree, queries: &queries::Queries) -> Outcome {
-    let res = Resolution::new(tree, source, queries);
-    let plan = plan::plan(&res);
+fn transform_tree(
+    lang: Lang,
+    source: &str,
+    tree: &Tree,
+    queries: &queries::Queries,
+    env: &Env,
+) -> Outcome {
+    let res = Resolution::new(tree, source, queries, env);
+    let (mut facts, handed) = crate::facts::collect(&res);
+    let plan = plan::plan(&res, &handed);
     let index = LineIndex::new(source);
+    for id in &plan.uses {
+        *facts.uses.entry(id.clone()).or_default() += 1;
+    }
+    facts.blockers = plan
+        .blockers
+        .iter()
+        .map(|(client, at, reason)| {
+            let (line, column) = index.position(source, *at);
+            Blocker {
+                client: client.clone(),
+                line,
+                column,
+                reason: reason.clone(),
+            }
+        })
+        .collect();
     let mut out = Outcome {
         rewrites: plan
             .rewrites
@@ -111,6 +194,7 @@ fn transform_tree(lang: Lang, source: &str, tree: &Tree, queries: &queries::Quer
             .iter()
             .map(|f| index.locate(source, f.clone()))
             .collect(),
+        facts,
         ..Outcome::default()
     };
     if plan.edits.is_empty() {

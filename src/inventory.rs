@@ -174,7 +174,8 @@ fn locate(source: &str, mut found: Vec<(usize, Found)>) -> FileInventory {
 fn program_events(lang: Lang, source: &str) -> Result<Vec<(usize, Found)>, String> {
     let queries = queries::for_lang(lang).map_err(|e| e.to_string())?;
     let tree = lang::parse(lang, source).ok_or("the parser gave up on this file")?;
-    let res = Resolution::new(&tree, source, queries);
+    let env = crate::clients::Env::default();
+    let res = Resolution::new(&tree, source, queries, &env);
     Ok(plan::amplitude_calls(&res)
         .into_iter()
         .filter_map(|(call, client, method)| {

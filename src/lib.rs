@@ -6,14 +6,17 @@
 pub mod app;
 pub mod builders;
 pub mod cli;
+pub mod clients;
 pub mod config;
 pub mod discover;
 pub mod edit;
 pub mod embedded;
 pub mod endpoints;
 pub mod engine;
+pub mod facts;
 pub mod inventory;
 pub mod lang;
+pub mod link;
 pub mod manifest;
 pub mod mapping;
 pub mod options;

@@ -3,7 +3,9 @@
 //! a reason. Then stored clients and imports that nothing uses any more are deleted, and the
 //! Mixpanel import is put in place of the first one (or reused when the file has one).
 
+use crate::clients::ClientId;
 use crate::edit::{whole_lines, Edit};
+use crate::facts::Site as HandedOver;
 use crate::mapping::{self, Action, Target};
 use crate::resolve::{
     unwrap, Call, Client, Family, Import, Imported, Instance, Origin, Resolution, Root,
@@ -63,13 +65,19 @@ pub struct Plan {
     pub edits: Vec<Edit>,
     pub rewrites: Vec<Rewritten>,
     pub findings: Vec<Finding>,
+    /// Every use of a client the file has, one entry a use.
+    pub uses: Vec<ClientId>,
+    /// The uses that cannot be rewritten, which keep their client on Amplitude: (client, byte,
+    /// the finding's message).
+    pub blockers: Vec<(ClientId, usize, String)>,
 }
 
 /// Plans the migration of one resolved file.
-pub fn plan(res: &Resolution) -> Plan {
+pub fn plan(res: &Resolution, handed: &[HandedOver]) -> Plan {
     let mut p = Planner::new(res);
     p.find_instance();
     p.calls();
+    p.handed_over(handed);
     p.stored_clients();
     p.types();
     p.imports();
@@ -110,6 +118,11 @@ struct Planner<'r, 't> {
     needs_instance_import: bool,
     /// `amp2mp-ignore` comments, and whether each silenced something.
     suppressions: Vec<(Suppression, bool)>,
+    /// Stored clients this module hands over: their values become the Mixpanel object instead
+    /// of being deleted.
+    handed_stores: Vec<crate::resolve::StoreKey>,
+    uses: Vec<ClientId>,
+    blockers: Vec<(ClientId, usize, String)>,
 }
 
 impl<'r, 't> Planner<'r, 't> {
@@ -152,6 +165,9 @@ impl<'r, 't> Planner<'r, 't> {
                 .into_iter()
                 .map(|s| (s, false))
                 .collect(),
+            handed_stores: Vec::new(),
+            uses: Vec::new(),
+            blockers: Vec::new(),
         }
     }
 
@@ -182,6 +198,8 @@ impl<'r, 't> Planner<'r, 't> {
                 root: Root::Import(binding),
                 root_ref: call.name.id(),
                 producers: Vec::new(),
+                id: ClientId::shared(family, &Instance::Default),
+                kept: None,
             },
             exported,
         ))
@@ -196,6 +214,14 @@ impl<'r, 't> Planner<'r, 't> {
             if mapping::action(&method) != Action::Client
                 && self.suppressed(call.node.start_byte(), rule::CALL)
             {
+                continue;
+            }
+            if mapping::action(&method) == Action::Client {
+                continue;
+            }
+            self.uses.push(client.id.clone());
+            if let Some(why) = self.res.env.left.get(&client.id) {
+                self.leftover(call, &method, &client, why.clone());
                 continue;
             }
             let outcome = match mapping::action(&method) {
@@ -267,6 +293,9 @@ impl<'r, 't> Planner<'r, 't> {
     }
 
     fn leftover(&mut self, call: &Call<'t>, method: &str, client: &Client, reason: String) {
+        self.block(&client.id, call.node.start_byte(), || {
+            format!("`{method}`: {reason}")
+        });
         self.reported.insert(client.root_ref);
         self.reported.extend(client.producers.iter().copied());
         self.left_calls.push(call.node.byte_range());
@@ -282,6 +311,13 @@ impl<'r, 't> Planner<'r, 't> {
             fixable: false,
             note: None,
         });
+    }
+
+    /// Records a use that keeps `client` on Amplitude, unless the client is left already.
+    fn block(&mut self, client: &ClientId, at: usize, why: impl FnOnce() -> String) {
+        if !self.res.env.left.contains_key(client) {
+            self.blockers.push((client.clone(), at, why()));
+        }
     }
 
     /// Whether a range overlaps a syntax error: amp2mp does not delete or replace what it
@@ -347,12 +383,17 @@ impl<'r, 't> Planner<'r, 't> {
             Origin::Import => self.mp.clone(),
             Origin::Global => "mixpanel".to_string(),
             Origin::Window => "window.mixpanel".to_string(),
+            Origin::Linked => client.kept.clone().unwrap_or_else(|| self.mp.clone()),
         }
     }
 
     /// The Mixpanel object a client becomes, with a named instance: `mixpanel.secondary`.
     fn receiver_text(&self, client: &Client) -> String {
         let base = self.receiver_base(client);
+        if client.origin == Origin::Linked {
+            // The module that hands it over picks the instance.
+            return base;
+        }
         match &client.instance {
             Instance::Named(name, quote) if is_identifier(name) => format!("{base}.{name}"),
             Instance::Named(name, quote) => format!("{base}[{quote}{name}{quote}]"),
@@ -360,14 +401,131 @@ impl<'r, 't> Planner<'r, 't> {
         }
     }
 
+    /// Rewrites what this module hands to others (an export, a global slot) to the Mixpanel
+    /// object, for a client that is migrated; else the use blocks the client.
+    fn handed_over(&mut self, handed: &[HandedOver<'t>]) {
+        for site in handed {
+            let client = &site.client;
+            self.uses.push(client.id.clone());
+            if self.res.env.left.contains_key(&client.id) {
+                continue;
+            }
+            let at = site.expr.start_byte();
+            if !client.family.is_rewritten() {
+                self.block(&client.id, at, || {
+                    format!("a client of {} is handed to other modules: amp2mp migrates those only inside the module that creates them", client.family.sdk_name())
+                });
+                continue;
+            }
+            if self.in_error(site.expr) || statement_has_error(site.expr) {
+                self.block(&client.id, at, || SYNTAX_ERROR.to_string());
+                continue;
+            }
+            match &client.root {
+                Root::Stored(key) if client.producers.is_empty() => {
+                    self.consumed.insert(client.root_ref);
+                    self.handed_stores.push(key.clone());
+                }
+                _ if client.origin == Origin::Linked => {
+                    // Handed on as it was received: the module that made it decides.
+                    self.consumed.insert(client.root_ref);
+                }
+                _ => {
+                    let edit = Edit::new(site.expr.byte_range(), self.receiver_text(client));
+                    if self.edits.iter().any(|e| e.overlaps(&edit)) {
+                        self.block(&client.id, at, || {
+                            "the client handed over overlaps another rewrite".into()
+                        });
+                        continue;
+                    }
+                    self.edits.push(edit);
+                    self.consumed.insert(client.root_ref);
+                    self.consumed.extend(client.producers.iter().copied());
+                    if client.origin == Origin::Import {
+                        self.needs_import = true;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Rewrites the values of a stored client this module hands over to the Mixpanel object;
+    /// whether it did (else the store blocks its client).
+    fn hand_over_store(&mut self, s: &crate::resolve::StoredClient) -> bool {
+        if s.ambiguous || !self.res.error_ranges.is_empty() {
+            return false;
+        }
+        let mut edits = Vec::new();
+        let mut consumed = Vec::new();
+        for site in &s.sites {
+            let Some(value) = site.value.clone() else {
+                continue;
+            };
+            let Some(node) = self
+                .res
+                .root
+                .descendant_for_byte_range(value.start, value.end)
+            else {
+                return false;
+            };
+            let node = crate::resolve::outermost_with_range(node);
+            let Some(client) = self.res.receiver(node) else {
+                continue;
+            };
+            if client.producers.is_empty() {
+                continue;
+            }
+            edits.push(Edit::new(value, self.receiver_text(&client)));
+            consumed.push(client.root_ref);
+            consumed.extend(client.producers.iter().copied());
+            if client.origin == Origin::Import {
+                self.needs_import = true;
+            }
+        }
+        if edits
+            .iter()
+            .any(|e| self.edits.iter().any(|k| k.overlaps(e)))
+        {
+            return false;
+        }
+        self.edits.extend(edits);
+        self.consumed.extend(consumed);
+        true
+    }
+
     /// Deletes the declarations of stored clients whose every use was rewritten.
     fn stored_clients(&mut self) {
+        let handed: Vec<_> = self
+            .handed_stores
+            .iter()
+            .filter_map(|k| self.res.stored.get(k))
+            .collect();
+        for s in handed {
+            let all_used = s.uses.iter().all(|u| self.consumed.contains(u));
+            if !all_used {
+                // A use left in this module is reported (and blocks the client) on its own.
+                continue;
+            }
+            if !self.hand_over_store(s) {
+                let at = s.sites.first().map_or(0, |x| x.range.start);
+                self.block(&s.id, at, || {
+                    format!(
+                        "`{}` is handed to other modules and amp2mp cannot rewrite its value",
+                        s.display
+                    )
+                });
+            }
+        }
         let mut stored: Vec<_> = self.res.stored.values().collect();
         stored.sort_by_key(|s| s.sites.first().map_or(0, |x| x.range.start));
         for s in stored {
             let all_used = s.uses.iter().all(|u| self.consumed.contains(u));
             let removable = !s.ambiguous
                 && !self.keeps_store(&s.display)
+                && !self
+                    .handed_stores
+                    .iter()
+                    .any(|k| self.res.stored.get(k).is_some_and(|h| std::ptr::eq(h, s)))
                 && all_used
                 && s.sites.iter().all(|site| site.statement.is_some())
                 && self.res.error_ranges.is_empty()
@@ -571,7 +729,8 @@ impl<'r, 't> Planner<'r, 't> {
     /// `const client = amplitude.getInstance()`.
     fn leftover_uses(&mut self) {
         let mut found = Vec::new();
-        for call in &self.res.calls {
+        let res = self.res;
+        for call in &res.calls {
             if self.is_gone(call.node.id(), &call.node.byte_range())
                 || self.reported.contains(&call.node.id())
             {
@@ -580,6 +739,10 @@ impl<'r, 't> Planner<'r, 't> {
             let Some(client) = self.res.producer(call) else {
                 continue;
             };
+            self.uses.push(client.id.clone());
+            self.block(&client.id, call.node.start_byte(), || {
+                "the client is used as a value amp2mp does not follow".into()
+            });
             self.reported.insert(client.root_ref);
             self.reported.extend(client.producers.iter().copied());
             let holder = innermost_holder(self.res, call.node.byte_range());
@@ -605,7 +768,7 @@ impl<'r, 't> Planner<'r, 't> {
                 note: None,
             });
         }
-        for r in &self.res.scopes.references {
+        for r in &res.scopes.references {
             let range = r.start..r.end;
             let in_left_call = self
                 .left_calls
@@ -618,19 +781,36 @@ impl<'r, 't> Planner<'r, 't> {
             let Some(b) = self.res.scopes.resolve(&r.name, r.scope) else {
                 continue;
             };
-            let is_amplitude = self.res.import_binding(&b).is_some()
-                || self
-                    .res
-                    .stored
-                    .contains_key(&crate::resolve::StoreKey::Var(b.clone()));
-            if !is_amplitude {
+            let id = if let Some((family, _)) = self.res.import_binding(&b) {
+                ClientId::shared(*family, &Instance::Default)
+            } else if let Some(s) = self
+                .res
+                .stored
+                .get(&crate::resolve::StoreKey::Var(b.clone()))
+            {
+                s.id.clone()
+            } else if let Some(l) = self.res.linked(&b) {
+                l.id.clone()
+            } else {
                 continue;
-            }
+            };
             let as_type = self
                 .res
                 .root
                 .descendant_for_byte_range(r.start, r.end)
                 .and_then(types::type_around);
+            let subject = member_text(self.src, range.clone());
+            // `amp.Identify`, `amp.Types.ServerZone`: the SDK's classes and namespaces, not a
+            // use of the client instance.
+            let class = subject
+                .split_once('.')
+                .is_some_and(|(_, m)| m.starts_with(|c: char| c.is_ascii_uppercase()));
+            if as_type.is_none() && !class {
+                self.uses.push(id.clone());
+                self.block(&id, range.start, || {
+                    format!("`{subject}` is used outside a call amp2mp rewrites")
+                });
+            }
             let finding = match as_type {
                 Some(ty) => {
                     let subject = self.src[ty.byte_range()].to_string();
@@ -759,6 +939,8 @@ impl<'r, 't> Planner<'r, 't> {
             edits: self.edits,
             rewrites: self.rewrites,
             findings: self.findings,
+            uses: self.uses,
+            blockers: self.blockers,
         }
     }
 }

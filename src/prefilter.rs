@@ -1,7 +1,7 @@
 //! The byte prefilter: decides from the bytes alone whether a file can use Amplitude, so that
 //! files that cannot are never parsed. A use needs an import or require of an Amplitude package
-//! (`amplitude-js`, `@amplitude/…`, `react-amplitude`) or the snippet's global (`amplitude.`,
-//! `amplitude?.`); `amplitude` as an SVG attribute or a word in prose does not count. One SIMD
+//! (`amplitude-js`, `@amplitude/…`, `react-amplitude`) or the snippet's globals (`amplitude.`,
+//! `amplitude?.`, `AmplitudeClient`); `amplitude` as an SVG attribute or a word in prose does not count. One SIMD
 //! substring search (memchr's memmem) for `amplitude`, then a look at the bytes after each hit.
 
 use memchr::memmem;
@@ -23,8 +23,11 @@ fn ampli_finder() -> &'static memmem::Finder<'static> {
 
 /// Whether `bytes` may contain Amplitude use.
 pub fn may_contain(bytes: &[u8]) -> bool {
-    amplitude_word(bytes) || ampli_import(bytes)
+    amplitude_word(bytes) || ampli_import(bytes) || memmem::find(bytes, CLASS).is_some()
 }
+
+/// The snippet's client class, `new AmplitudeClient()` (the migration guide's first example).
+const CLASS: &[u8] = b"AmplitudeClient";
 
 /// An import path ending in `/ampli` (or `/ampli/index`), closed by a quote.
 fn ampli_import(bytes: &[u8]) -> bool {
@@ -79,7 +82,8 @@ mod tests {
         assert!(may_contain(b"window.amplitude?.logEvent('x')"));
         assert!(may_contain(b"import A from 'react-amplitude'"));
         assert!(may_contain(b"amplitude.getInstance()"));
-        assert!(!may_contain(b"new AmplitudeClient()"));
+        // The snippet's global class, as the migration guide's first example uses it.
+        assert!(may_contain(b"var c = new AmplitudeClient();"));
         assert!(!may_contain(
             b"import { logEvent } from 'firebase/analytics'"
         ));

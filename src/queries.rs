@@ -7,11 +7,12 @@ use std::sync::OnceLock;
 use tree_sitter::Query;
 
 /// The query sources, by name.
-pub const SOURCES: [(&str, &str); 4] = [
+pub const SOURCES: [(&str, &str); 5] = [
     ("imports", include_str!("../queries/imports.scm")),
     ("requires", include_str!("../queries/requires.scm")),
     ("calls", include_str!("../queries/calls.scm")),
     ("stores", include_str!("../queries/stores.scm")),
+    ("exports", include_str!("../queries/exports.scm")),
 ];
 
 /// One compiled query with its capture names looked up once.
@@ -34,7 +35,7 @@ impl Compiled {
 
 /// All queries for one language.
 pub struct Queries {
-    /// The four sources as one query, so one traversal of the tree finds every match (a
+    /// The five sources as one query, so one traversal of the tree finds every match (a
     /// query's cost is mostly its walk over the tree, whatever it matches). Only this one is
     /// compiled: compiling a query takes tens of milliseconds, which a small run notices.
     pub combined: Compiled,

@@ -3,6 +3,8 @@
 //! client, from which SDK, which instance? Only identifiers bound to an Amplitude import, a stored
 //! client, or the snippet's global `amplitude` (when nothing local shadows it) count.
 
+use crate::clients::{ClientId, Env, Linked, LinkedKind, Slot};
+pub use crate::clients::{Family, Instance};
 use crate::queries::{Compiled, Queries};
 use crate::scope::{Binding, Scopes};
 use std::collections::{HashMap, HashSet};
@@ -10,77 +12,8 @@ use std::ops::Range;
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Node, QueryCursor, Tree};
 
-/// Which Amplitude SDK a binding comes from; decides the Mixpanel package it migrates to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Family {
-    /// `amplitude-js` (legacy browser SDK), and the snippet's global.
-    Legacy,
-    /// `@amplitude/analytics-browser`, `@amplitude/unified`, `@amplitude/marketing-analytics-browser`.
-    Browser,
-    /// `@amplitude/analytics-node`, `@amplitude/node`.
-    Server,
-    /// `@amplitude/analytics-react-native`, `@amplitude/react-native`.
-    Mobile,
-    /// Other Amplitude packages (types, plugins, React components).
-    Other,
-    /// Ampli, the typed wrapper `ampli pull` generates into the project (`./ampli`).
-    Ampli,
-}
-
-impl Family {
-    /// The family of a module name, `None` when it is not an Amplitude package.
-    pub fn of_package(source: &str) -> Option<Family> {
-        Some(match source {
-            "amplitude-js" => Family::Legacy,
-            "@amplitude/analytics-browser"
-            | "@amplitude/unified"
-            | "@amplitude/marketing-analytics-browser" => Family::Browser,
-            "@amplitude/analytics-node" | "@amplitude/node" => Family::Server,
-            "@amplitude/analytics-react-native" | "@amplitude/react-native" => Family::Mobile,
-            s if s.starts_with("@amplitude/") || s == "react-amplitude" => Family::Other,
-            s if is_ampli_path(s) => Family::Ampli,
-            _ => return None,
-        })
-    }
-
-    /// What findings call the SDK: `Ampli` for the generated wrapper, else `Amplitude`.
-    pub fn sdk_name(self) -> &'static str {
-        match self {
-            Family::Ampli => "Ampli",
-            _ => "Amplitude",
-        }
-    }
-
-    /// Whether amp2mp rewrites calls of this family (the browser SDKs, to `mixpanel-browser`).
-    pub fn is_rewritten(self) -> bool {
-        matches!(self, Family::Legacy | Family::Browser)
-    }
-}
-
-/// Whether an import path names the generated Ampli wrapper: `./ampli`, `../ampli/index`,
-/// `@/ampli` (a path whose last directory or file is `ampli`).
-fn is_ampli_path(source: &str) -> bool {
-    let path = source.strip_suffix("/index").unwrap_or(source);
-    let path = path
-        .strip_suffix(".js")
-        .or_else(|| path.strip_suffix(".ts"))
-        .unwrap_or(path);
-    path.rsplit_once('/')
-        .is_some_and(|(_, last)| last == "ampli")
-}
-
 /// The legacy Node SDK, whose `init` returns a client.
 pub const LEGACY_NODE: &str = "@amplitude/node";
-
-/// Which instance a client expression denotes.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Instance {
-    Default,
-    /// `getInstance('name')`: the name, lower-cased as Amplitude does, and its quote character.
-    Named(String, char),
-    /// `getInstance(expr)` with a name amp2mp cannot read.
-    Unknown,
-}
 
 /// What an imported name is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -143,6 +76,8 @@ pub struct StoreSite {
 #[derive(Clone, Debug)]
 pub struct StoredClient {
     pub display: String,
+    /// The instance stored (the first one, when `ambiguous`).
+    pub id: ClientId,
     pub origin: Origin,
     pub family: Family,
     pub instance: Instance,
@@ -164,6 +99,8 @@ pub enum Root {
     Global,
     /// `window.amplitude`.
     Window,
+    /// A global slot another module fills (`window.NAME`, `this.$NAME`).
+    Slot,
 }
 
 /// Key of a stored client: a variable binding or a class field.
@@ -182,6 +119,10 @@ pub enum Origin {
     Global,
     /// `window.amplitude`: `window.mixpanel`.
     Window,
+    /// A client another module hands over (an import of a local module, a global slot): the
+    /// receiver is kept as written, since that module hands over the Mixpanel object once its
+    /// client is migrated.
+    Linked,
 }
 
 /// A resolved Amplitude receiver or function.
@@ -195,6 +136,10 @@ pub struct Client {
     pub root_ref: usize,
     /// `getInstance()`/`createInstance()` calls on the way, by node id.
     pub producers: Vec<usize>,
+    /// Which instance it is, across the project.
+    pub id: ClientId,
+    /// For a [`Origin::Linked`] client: the receiver's root as written, kept by rewrites.
+    pub kept: Option<String>,
 }
 
 /// Everything known about one file's Amplitude use.
@@ -215,13 +160,28 @@ pub struct Resolution<'t> {
     this_members: Vec<(Node<'t>, String)>,
     /// Names that can denote Amplitude: import locals, stored clients, `amplitude`, `window`.
     names: HashSet<String>,
+    /// Import bindings of local modules that hand over an Amplitude client.
+    linked: HashMap<Binding, Linked>,
+    /// What the link step told this file.
+    pub env: &'t Env,
+    /// The file's `export` statements.
+    pub exports: Vec<Node<'t>>,
+    /// Assignments to a member (`module.exports = c`, `window.a = c`): (assignment, member,
+    /// value).
+    pub slot_writes: Vec<(Node<'t>, Node<'t>, Node<'t>)>,
 }
 
 impl<'t> Resolution<'t> {
     /// Resolves `tree` (parsed from `source`) with the compiled `queries`.
-    pub fn new(tree: &'t Tree, source: &'t str, queries: &Queries) -> Resolution<'t> {
-        let parts = matches_by_part(queries, tree.root_node(), source);
-        Resolution::from_matches(tree, source, queries, parts)
+    pub fn new(tree: &'t Tree, source: &'t str, queries: &Queries, env: &'t Env) -> Resolution<'t> {
+        // Names handed over by other modules are not among the search's words: a file that
+        // sees any is searched whole.
+        let parts = if env.links() {
+            matches_in(queries, tree.root_node(), source)
+        } else {
+            matches_by_part(queries, tree.root_node(), source)
+        };
+        Resolution::from_matches(tree, source, queries, parts, env)
     }
 
     /// Resolves `tree` from the combined query's `parts`.
@@ -229,7 +189,8 @@ impl<'t> Resolution<'t> {
         tree: &'t Tree,
         source: &'t str,
         queries: &Queries,
-        parts: [Vec<Match<'t>>; 4],
+        parts: [Vec<Match<'t>>; 5],
+        env: &'t Env,
     ) -> Resolution<'t> {
         let root = tree.root_node();
         let q = &queries.combined;
@@ -238,6 +199,7 @@ impl<'t> Resolution<'t> {
         anchored.sort_by_key(|(i, _)| i.range.start);
         let (calls, news) = collect_calls(q, &parts[2]);
         let stores = collect_stores(q, &parts[3]);
+        let (exports, slot_writes) = collect_exports(q, &parts[4]);
 
         let mut names: HashSet<String> = HashSet::new();
         for (import, _) in &anchored {
@@ -273,6 +235,30 @@ impl<'t> Resolution<'t> {
                     .map(move |b| (b.binding.clone(), (f, b.imported.clone())))
             })
             .collect();
+        let linked: HashMap<Binding, Linked> = imports
+            .iter()
+            .filter(|i| Family::of_package(&i.source).is_none())
+            .flat_map(|i| {
+                i.bindings.iter().filter_map(move |b| {
+                    let name = match &b.imported {
+                        Imported::Module => "default",
+                        Imported::Named(n) => n.as_str(),
+                    };
+                    let l = env
+                        .imports
+                        .get(&(i.source.clone(), name.to_string()))
+                        .or_else(|| {
+                            // `import * as a from './amp'` and `const a = require('./amp')`
+                            // read the module's default export as `a.default` or `a`: only
+                            // the CommonJS `module.exports = client` form is followed.
+                            (b.imported == Imported::Module)
+                                .then(|| env.imports.get(&(i.source.clone(), "*".to_string())))
+                                .flatten()
+                        })?;
+                    Some((b.binding.clone(), l.clone()))
+                })
+            })
+            .collect();
         let calls_by_node = calls
             .iter()
             .enumerate()
@@ -298,6 +284,10 @@ impl<'t> Resolution<'t> {
             news,
             this_members,
             names,
+            linked,
+            env,
+            exports,
+            slot_writes,
         };
         res.resolve_stores(&stores);
         res
@@ -317,6 +307,11 @@ impl<'t> Resolution<'t> {
             (Family::Mobile, Imported::Named(n)) if n == "Amplitude" => Some(Family::Mobile),
             _ => None,
         }
+    }
+
+    /// The client another module hands over through this import binding, if any.
+    pub fn linked(&self, b: &Binding) -> Option<&Linked> {
+        self.linked.get(b)
     }
 
     /// The package a client's import comes from.
@@ -382,6 +377,7 @@ impl<'t> Resolution<'t> {
                     .entry(key.clone())
                     .or_insert_with(|| StoredClient {
                         display: store_display(key),
+                        id: c.id.clone(),
                         origin: c.origin,
                         family: c.family,
                         instance: c.instance.clone(),
@@ -392,6 +388,7 @@ impl<'t> Resolution<'t> {
                 if entry.instance != c.instance
                     || entry.family != c.family
                     || entry.origin != c.origin
+                    || entry.id != c.id
                 {
                     entry.ambiguous = true;
                 }
@@ -477,29 +474,43 @@ impl<'t> Resolution<'t> {
             Some(recv) => {
                 let base = self.receiver(recv)?;
                 let module = match &base.root {
-                    Root::Import(b) => self.module_like(b).is_some(),
+                    Root::Import(b) => {
+                        self.module_like(b).is_some()
+                            || self
+                                .linked
+                                .get(b)
+                                .is_some_and(|l| l.kind == LinkedKind::Module)
+                    }
                     Root::Global | Root::Window => true,
-                    Root::Stored(_) => false,
+                    Root::Stored(_) | Root::Slot => false,
                 };
                 if !module || !base.producers.is_empty() {
                     return None;
                 }
-                let instance = match (name, base.family) {
+                let (instance, created) = match (name, base.family) {
                     ("getInstance", Family::Legacy | Family::Mobile) => {
-                        instance_name(call.args, self.source)
+                        (instance_name(call.args, self.source), false)
                     }
-                    ("createInstance", _) => Instance::Default,
+                    ("createInstance", _) => (Instance::Default, true),
                     // `@amplitude/node`'s `init` returns the client.
                     ("init", Family::Server) if self.source_of(&base) == Some(LEGACY_NODE) => {
-                        Instance::Default
+                        (Instance::Default, true)
                     }
                     _ => return None,
+                };
+                let id = if created {
+                    ClientId::created(&self.env.file, call.node.start_byte())
+                } else if matches!(base.origin, Origin::Global | Origin::Window) {
+                    ClientId::global(&instance)
+                } else {
+                    ClientId::shared(base.family, &instance)
                 };
                 let mut producers = base.producers;
                 producers.push(call.node.id());
                 Some(Client {
                     instance,
                     producers,
+                    id,
                     ..base
                 })
             }
@@ -516,6 +527,8 @@ impl<'t> Resolution<'t> {
                         root: Root::Import(b),
                         root_ref: call.name.id(),
                         producers: vec![call.node.id()],
+                        id: ClientId::created(&self.env.file, call.node.start_byte()),
+                        kept: None,
                     }),
                     _ => None,
                 }
@@ -523,11 +536,46 @@ impl<'t> Resolution<'t> {
         }
     }
 
+    /// The client a stored client's key holds, as read at `at`.
+    fn stored_client(&self, key: StoreKey, at: Node<'t>) -> Option<Client> {
+        let stored = self.stored.get(&key)?;
+        Some(Client {
+            origin: stored.origin,
+            family: stored.family,
+            instance: stored.instance.clone(),
+            root: Root::Stored(key),
+            root_ref: at.id(),
+            producers: Vec::new(),
+            id: stored.id.clone(),
+            kept: None,
+        })
+    }
+
+    /// A client another module hands over, read at `at` (kept as written by rewrites).
+    fn linked_client(&self, l: &Linked, root: Root, at: Node<'t>) -> Client {
+        Client {
+            origin: Origin::Linked,
+            family: l.family,
+            instance: l.instance.clone(),
+            root,
+            root_ref: at.id(),
+            producers: Vec::new(),
+            id: l.id.clone(),
+            kept: Some(self.text(at).to_string()),
+        }
+    }
+
+    /// The client a global `window.NAME` / `this.NAME` slot holds, if a module fills it.
+    fn slot_client(&self, slot: Slot, name: &str, at: Node<'t>) -> Option<Client> {
+        let l = self.env.slots.get(&(slot, name.to_string()))?;
+        (l.kind == LinkedKind::Instance).then(|| self.linked_client(l, Root::Slot, at))
+    }
+
     /// The Amplitude client a receiver expression denotes, if any.
     pub fn receiver(&self, expr: Node<'t>) -> Option<Client> {
         let expr = unwrap(expr);
         match expr.kind() {
-            "identifier" => {
+            "identifier" | "shorthand_property_identifier" => {
                 let name = self.text(expr);
                 if !self.names.contains(name) {
                     return None;
@@ -542,18 +590,17 @@ impl<'t> Resolution<'t> {
                                 root: Root::Import(b),
                                 root_ref: expr.id(),
                                 producers: Vec::new(),
+                                id: ClientId::shared(family, &Instance::Default),
+                                kept: None,
                             });
                         }
-                        let key = StoreKey::Var(b);
-                        let stored = self.stored.get(&key)?;
-                        Some(Client {
-                            origin: stored.origin,
-                            family: stored.family,
-                            instance: stored.instance.clone(),
-                            root: Root::Stored(key),
-                            root_ref: expr.id(),
-                            producers: Vec::new(),
-                        })
+                        if let Some(l) = self.linked.get(&b) {
+                            if matches!(l.kind, LinkedKind::Function(_)) {
+                                return None;
+                            }
+                            return Some(self.linked_client(l, Root::Import(b), expr));
+                        }
+                        self.stored_client(StoreKey::Var(b), expr)
                     }
                     None if name == "amplitude" => Some(Client {
                         origin: Origin::Global,
@@ -562,6 +609,8 @@ impl<'t> Resolution<'t> {
                         root: Root::Global,
                         root_ref: expr.id(),
                         producers: Vec::new(),
+                        id: ClientId::global(&Instance::Default),
+                        kept: None,
                     }),
                     None => None,
                 }
@@ -571,6 +620,9 @@ impl<'t> Resolution<'t> {
                 let property = expr.child_by_field_name("property")?;
                 let prop = self.text(property);
                 if object.kind() == "this" {
+                    if let Some(c) = self.slot_client(Slot::This, prop, expr) {
+                        return Some(c);
+                    }
                     let named = self
                         .stored
                         .keys()
@@ -582,29 +634,26 @@ impl<'t> Resolution<'t> {
                         class: enclosing_class(expr)?,
                         name: prop.to_string(),
                     };
-                    let stored = self.stored.get(&key)?;
-                    return Some(Client {
-                        origin: stored.origin,
-                        family: stored.family,
-                        instance: stored.instance.clone(),
-                        root: Root::Stored(key),
-                        root_ref: expr.id(),
-                        producers: Vec::new(),
-                    });
-                }
-                if prop != "amplitude" {
-                    return None;
+                    return self.stored_client(key, expr);
                 }
                 let is_window = object.kind() == "identifier"
                     && self.text(object) == "window"
                     && self.scopes.resolve_node(object, self.source).is_none();
-                (is_window && prop == "amplitude").then(|| Client {
+                if !is_window {
+                    return None;
+                }
+                if prop != "amplitude" {
+                    return self.slot_client(Slot::Window, prop, expr);
+                }
+                Some(Client {
                     origin: Origin::Window,
                     family: Family::Legacy,
                     instance: Instance::Default,
                     root: Root::Window,
                     root_ref: expr.id(),
                     producers: Vec::new(),
+                    id: ClientId::global(&Instance::Default),
+                    kept: None,
                 })
             }
             _ => {
@@ -612,19 +661,58 @@ impl<'t> Resolution<'t> {
                     return self.producer(call);
                 }
                 let ctor = self.news.get(&expr.id())?;
-                let b = self.scopes.resolve_node(*ctor, self.source)?;
-                match self.import_binding(&b)? {
-                    (family, Imported::Named(n)) if n == "AmplitudeClient" => Some(Client {
-                        origin: Origin::Import,
-                        family: *family,
-                        instance: Instance::Default,
-                        root: Root::Import(b),
-                        root_ref: ctor.id(),
-                        producers: vec![expr.id()],
-                    }),
-                    _ => None,
-                }
+                self.constructed(expr, *ctor)
             }
+        }
+    }
+
+    /// The client `new C()` makes, when `C` is Amplitude's client class: the `AmplitudeClient`
+    /// export of `amplitude-js`, `amplitude.AmplitudeClient`, or the snippet's global
+    /// `AmplitudeClient`.
+    fn constructed(&self, expr: Node<'t>, ctor: Node<'t>) -> Option<Client> {
+        let ctor = unwrap(ctor);
+        let id = ClientId::created(&self.env.file, expr.start_byte());
+        let made = |origin, family, root, root_ref: Node<'t>| Client {
+            origin,
+            family,
+            instance: Instance::Default,
+            root,
+            root_ref: root_ref.id(),
+            producers: vec![expr.id()],
+            id: id.clone(),
+            kept: None,
+        };
+        match ctor.kind() {
+            "identifier" => match self.scopes.resolve_node(ctor, self.source) {
+                Some(b) => match self.import_binding(&b)? {
+                    (family, Imported::Named(n)) if n == "AmplitudeClient" => {
+                        Some(made(Origin::Import, *family, Root::Import(b), ctor))
+                    }
+                    _ => None,
+                },
+                None if self.text(ctor) == "AmplitudeClient" => {
+                    Some(made(Origin::Global, Family::Legacy, Root::Global, ctor))
+                }
+                None => None,
+            },
+            "member_expression" => {
+                let property = ctor.child_by_field_name("property")?;
+                if self.text(property) != "AmplitudeClient" {
+                    return None;
+                }
+                let base = self.receiver(ctor.child_by_field_name("object")?)?;
+                let module = match &base.root {
+                    Root::Import(b) => self.module_like(b) == Some(Family::Legacy),
+                    Root::Global | Root::Window => true,
+                    _ => false,
+                };
+                (module && base.producers.is_empty()).then(|| Client {
+                    producers: vec![expr.id()],
+                    id: id.clone(),
+                    ..base
+                })
+            }
+            _ => None,
         }
     }
 
@@ -674,6 +762,18 @@ fn error_ranges(tree: &Tree) -> Vec<Range<usize>> {
             }
         }
     }
+}
+
+/// The outermost node with `node`'s range (a descendant search finds the innermost).
+pub fn outermost_with_range(node: Node) -> Node {
+    let mut n = node;
+    while let Some(p) = n.parent() {
+        if p.byte_range() != n.byte_range() {
+            break;
+        }
+        n = p;
+    }
+    n
 }
 
 /// Strips parentheses and TypeScript's `!`.
@@ -816,8 +916,8 @@ struct Match<'t> {
 }
 
 /// The words every search starts from: every import and require (the file's imports decide
-/// names and where a Mixpanel import goes), and the snippet's global.
-const SEED_WORDS: [&str; 3] = ["import", "require", "amplitude"];
+/// names and where a Mixpanel import goes), and the snippet's globals.
+const SEED_WORDS: [&str; 4] = ["import", "require", "amplitude", "AmplitudeClient"];
 
 /// Seed words that only find imports: a value holding one is not an Amplitude value.
 const IMPORT_WORDS: [&str; 2] = ["import", "require"];
@@ -847,7 +947,7 @@ const SMALL_FILE: usize = 4096;
 /// value contains its producer, and every other store to a client's name contains the name. The
 /// search over the whole tree ([`matches_in`]) finds the same matches; a test holds the two
 /// together.
-fn matches_by_part<'t>(queries: &Queries, root: Node<'t>, source: &'t str) -> [Vec<Match<'t>>; 4] {
+fn matches_by_part<'t>(queries: &Queries, root: Node<'t>, source: &'t str) -> [Vec<Match<'t>>; 5] {
     if source.len() < SMALL_FILE {
         return matches_in(queries, root, source);
     }
@@ -855,7 +955,7 @@ fn matches_by_part<'t>(queries: &Queries, root: Node<'t>, source: &'t str) -> [V
 }
 
 /// The search around words of [`matches_by_part`], whatever the file's size.
-fn matches_near<'t>(queries: &Queries, root: Node<'t>, source: &'t str) -> [Vec<Match<'t>>; 4] {
+fn matches_near<'t>(queries: &Queries, root: Node<'t>, source: &'t str) -> [Vec<Match<'t>>; 5] {
     let mut search = Search::new(queries, root, source);
     let mut words: Vec<String> = SEED_WORDS.iter().map(|w| w.to_string()).collect();
     let mut known: HashSet<String> = words.iter().cloned().collect();
@@ -890,10 +990,23 @@ pub fn near_agrees_with_whole(lang: crate::lang::Lang, source: &str) -> Result<(
     };
     let queries = crate::queries::for_lang(lang).map_err(str::to_string)?;
     let root = tree.root_node();
-    let near =
-        Resolution::from_matches(&tree, source, queries, matches_near(queries, root, source));
-    let whole = Resolution::from_matches(&tree, source, queries, matches_in(queries, root, source));
-    let (near, whole) = (crate::plan::plan(&near), crate::plan::plan(&whole));
+    let env = Env::default();
+    let near = Resolution::from_matches(
+        &tree,
+        source,
+        queries,
+        matches_near(queries, root, source),
+        &env,
+    );
+    let whole = Resolution::from_matches(
+        &tree,
+        source,
+        queries,
+        matches_in(queries, root, source),
+        &env,
+    );
+    let plan = |r: &Resolution| crate::plan::plan(r, &crate::facts::collect(r).1);
+    let (near, whole) = (plan(&near), plan(&whole));
     let (near, whole) = (format!("{near:?}"), format!("{whole:?}"));
     if near == whole {
         Ok(())
@@ -903,7 +1016,7 @@ pub fn near_agrees_with_whole(lang: crate::lang::Lang, source: &str) -> Result<(
 }
 
 /// The whole tree's matches, by part: what [`matches_near`] must agree with.
-fn matches_in<'t>(queries: &Queries, root: Node<'t>, source: &'t str) -> [Vec<Match<'t>>; 4] {
+fn matches_in<'t>(queries: &Queries, root: Node<'t>, source: &'t str) -> [Vec<Match<'t>>; 5] {
     let mut search = Search::new(queries, root, source);
     search.run(None);
     search.into_parts()
@@ -916,7 +1029,7 @@ struct Search<'q, 't> {
     source: &'t str,
     cursor: QueryCursor,
     seen: HashSet<Vec<(u32, usize)>>,
-    parts: [Vec<Match<'t>>; 4],
+    parts: [Vec<Match<'t>>; 5],
     binders: Binders,
     /// How many import and require matches [`Search::new_names`] has read.
     read: [usize; 2],
@@ -1032,7 +1145,7 @@ impl<'q, 't> Search<'q, 't> {
 
     /// The matches by part, each in source order of its outermost node (stable, so the matches
     /// of one import statement keep the query's order).
-    fn into_parts(mut self) -> [Vec<Match<'t>>; 4] {
+    fn into_parts(mut self) -> [Vec<Match<'t>>; 5] {
         for part in &mut self.parts {
             part.sort_by_key(|m| {
                 let outer = m
@@ -1291,6 +1404,28 @@ fn collect_calls<'t>(
     });
     calls.sort_by_key(|c| (c.node.start_byte(), std::cmp::Reverse(c.node.end_byte())));
     (calls, news)
+}
+
+/// The export statements, and the member assignments with their member and value.
+#[allow(clippy::type_complexity)]
+fn collect_exports<'t>(
+    q: &Compiled,
+    matches: &[Match<'t>],
+) -> (Vec<Node<'t>>, Vec<(Node<'t>, Node<'t>, Node<'t>)>) {
+    let [export, assignment, slot, value] =
+        ["export", "slot_assignment", "slot", "slot_value"].map(|n| q.capture(n));
+    let mut exports = Vec::new();
+    let mut writes = Vec::new();
+    for m in matches {
+        if let Some(e) = capture(m, export) {
+            exports.push(e);
+        } else if let (Some(a), Some(l), Some(v)) =
+            (capture(m, assignment), capture(m, slot), capture(m, value))
+        {
+            writes.push((a, l, v));
+        }
+    }
+    (exports, writes)
 }
 
 fn collect_stores<'t>(q: &Compiled, matches: &[Match<'t>]) -> Vec<Store<'t>> {

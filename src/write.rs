@@ -1,6 +1,6 @@
 //! Writing results safely: the dirty-tree guard (`apply` refuses files with uncommitted git
 //! changes, like `cargo fix`) and the atomic write (a temp file in the same directory, renamed
-//! over the original with its permissions, after checking the original has not changed since it
+//! over the original with its permissions, read-only ones included, as `sed -i` does, after checking the original has not changed since it
 //! was read).
 
 use std::collections::{HashMap, HashSet};
@@ -17,9 +17,6 @@ pub fn atomic_write(path: &Path, original: &[u8], new: &[u8]) -> Result<(), Stri
         return Err("it changed on disk while amp2mp ran; run amp2mp again".into());
     }
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
-    if meta.permissions().readonly() {
-        return Err("it is read-only".into());
-    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),

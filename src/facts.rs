@@ -1,0 +1,296 @@
+//! What one module hands to the rest of the project: the Amplitude clients it exports
+//! (`export default c`, `export const c = …`, `export { c as d }`, `module.exports = c`,
+//! `exports.c = c`), the modules it re-exports from, and the global slots it fills
+//! (`window.c = c`, `Vue.prototype.$c = c`, `app.config.globalProperties.$c = c`). Read from
+//! one file's resolution; the link step joins the facts of every module.
+
+use crate::clients::{Facts, Linked, LinkedKind, Slot};
+use crate::resolve::{unwrap, Client, Family, Imported, Resolution, Root};
+use tree_sitter::Node;
+
+/// An expression this module hands over, and the client it is: the planner rewrites it to the
+/// Mixpanel object when the client is migrated.
+#[derive(Clone, Debug)]
+pub struct Site<'t> {
+    pub expr: Node<'t>,
+    pub client: Client,
+}
+
+/// The module's facts (without uses and blockers, which planning adds) and the sites.
+pub fn collect<'t>(res: &Resolution<'t>) -> (Facts, Vec<Site<'t>>) {
+    let mut facts = Facts::default();
+    let mut sites = Vec::new();
+    for import in &res.imports {
+        if Family::of_package(&import.source).is_none() {
+            facts.imports.push(import.source.clone());
+        }
+    }
+    for &stmt in &res.exports {
+        export_statement(res, stmt, &mut facts, &mut sites);
+    }
+    for &(_, member, value) in &res.slot_writes {
+        slot_write(res, member, value, &mut facts, &mut sites);
+    }
+    facts.imports.sort();
+    facts.imports.dedup();
+    (facts, sites)
+}
+
+/// What a client handed over is to the module that receives it.
+fn linked(client: &Client, res: &Resolution) -> Linked {
+    let kind = match &client.root {
+        Root::Import(b) if client.producers.is_empty() => match res.linked(b) {
+            Some(l) => l.kind.clone(),
+            None if client.family == Family::Legacy || client.family == Family::Mobile => {
+                LinkedKind::Module
+            }
+            None => LinkedKind::Instance,
+        },
+        Root::Global | Root::Window if client.producers.is_empty() => LinkedKind::Module,
+        _ => LinkedKind::Instance,
+    };
+    Linked {
+        id: client.id.clone(),
+        family: client.family,
+        instance: client.instance.clone(),
+        kind,
+        origin: String::new(),
+    }
+}
+
+/// An SDK function re-exported by name (`import { track } from '…'; export { track }`).
+fn function(res: &Resolution, ident: Node) -> Option<Linked> {
+    let b = res.scopes.resolve_node(ident, res.source)?;
+    let (family, Imported::Named(name)) = res.import_binding(&b)? else {
+        return None;
+    };
+    Some(Linked {
+        id: crate::clients::ClientId::shared(*family, &crate::resolve::Instance::Default),
+        family: *family,
+        instance: crate::resolve::Instance::Default,
+        kind: LinkedKind::Function(name.clone()),
+        origin: String::new(),
+    })
+}
+
+fn hand_over<'t>(
+    res: &Resolution<'t>,
+    expr: Node<'t>,
+    name: &str,
+    facts: &mut Facts,
+    sites: &mut Vec<Site<'t>>,
+) {
+    let expr = unwrap(expr);
+    if let Some(client) = res.receiver(expr) {
+        facts.exports.insert(name.to_string(), linked(&client, res));
+        sites.push(Site { expr, client });
+    } else if expr.kind() == "identifier" {
+        if let Some(l) = function(res, expr) {
+            facts.exports.insert(name.to_string(), l);
+        }
+    }
+}
+
+fn text<'t>(res: &Resolution<'t>, n: Node) -> &'t str {
+    &res.source[n.byte_range()]
+}
+
+/// The module name of a `from '…'` clause, without quotes.
+fn specifier(res: &Resolution, source: Node) -> String {
+    text(res, source)
+        .trim_matches(|c| c == '\'' || c == '"' || c == '`')
+        .to_string()
+}
+
+fn export_statement<'t>(
+    res: &Resolution<'t>,
+    stmt: Node<'t>,
+    facts: &mut Facts,
+    sites: &mut Vec<Site<'t>>,
+) {
+    let mut cursor = stmt.walk();
+    let children: Vec<Node<'t>> = stmt.named_children(&mut cursor).collect();
+    let clause = children.iter().find(|c| c.kind() == "export_clause");
+    if let Some(source) = stmt.child_by_field_name("source") {
+        let from = specifier(res, source);
+        match clause {
+            Some(clause) => {
+                for (name, alias) in specifiers(res, *clause) {
+                    let alias = alias.unwrap_or_else(|| name.clone());
+                    facts.reexports.push((from.clone(), name, alias));
+                }
+            }
+            None if children.iter().any(|c| c.kind() == "namespace_export") => {}
+            None => facts.reexports.push((from, "*".into(), "*".into())),
+        }
+        return;
+    }
+    if let Some(decl) = stmt.child_by_field_name("declaration") {
+        let mut c = decl.walk();
+        for d in decl.named_children(&mut c) {
+            if d.kind() != "variable_declarator" {
+                continue;
+            }
+            let (Some(name), Some(value)) = (
+                d.child_by_field_name("name"),
+                d.child_by_field_name("value"),
+            ) else {
+                continue;
+            };
+            if name.kind() == "identifier" {
+                hand_over(res, value, text(res, name), facts, sites);
+            }
+        }
+        return;
+    }
+    if let Some(value) = stmt.child_by_field_name("value") {
+        hand_over(res, value, "default", facts, sites);
+        return;
+    }
+    if let Some(clause) = clause {
+        let mut c = clause.walk();
+        for spec in clause.named_children(&mut c) {
+            let Some(name) = spec.child_by_field_name("name") else {
+                continue;
+            };
+            let alias = spec
+                .child_by_field_name("alias")
+                .map(|a| text(res, a).to_string())
+                .unwrap_or_else(|| text(res, name).to_string());
+            if name.kind() == "identifier" {
+                hand_over(res, name, &alias, facts, sites);
+            }
+        }
+    }
+}
+
+/// The `(name, alias)` pairs of an export clause.
+fn specifiers(res: &Resolution, clause: Node) -> Vec<(String, Option<String>)> {
+    let mut c = clause.walk();
+    clause
+        .named_children(&mut c)
+        .filter_map(|spec| {
+            let name = spec.child_by_field_name("name")?;
+            let alias = spec.child_by_field_name("alias");
+            let clean = |n: Node| {
+                text(res, n)
+                    .trim_matches(|c| c == '\'' || c == '"')
+                    .to_string()
+            };
+            Some((clean(name), alias.map(clean)))
+        })
+        .collect()
+}
+
+/// The parts of a member chain, outermost object first: `a.b.c` → `["a", "b", "c"]`; `None`
+/// when a part is not a plain name.
+fn chain(res: &Resolution, member: Node) -> Option<Vec<String>> {
+    let mut parts = Vec::new();
+    let mut n = unwrap(member);
+    loop {
+        match n.kind() {
+            "member_expression" => {
+                let prop = n.child_by_field_name("property")?;
+                parts.push(text(res, prop).to_string());
+                n = unwrap(n.child_by_field_name("object")?);
+            }
+            "identifier" => {
+                // A local named `window` or `module` is not the global.
+                if res.scopes.resolve_node(n, res.source).is_some() {
+                    return None;
+                }
+                parts.push(text(res, n).to_string());
+                break;
+            }
+            _ => return None,
+        }
+    }
+    parts.reverse();
+    Some(parts)
+}
+
+fn slot_write<'t>(
+    res: &Resolution<'t>,
+    member: Node<'t>,
+    value: Node<'t>,
+    facts: &mut Facts,
+    sites: &mut Vec<Site<'t>>,
+) {
+    let Some(parts) = chain(res, member) else {
+        return;
+    };
+    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+    match parts.as_slice() {
+        ["module", "exports"] => {
+            let value = unwrap(value);
+            if value.kind() == "object" {
+                object_exports(res, value, facts, sites);
+            } else {
+                hand_over(res, value, "default", facts, sites);
+            }
+        }
+        ["module", "exports", name] | ["exports", name] => {
+            hand_over(res, value, name, facts, sites)
+        }
+        ["window" | "globalThis", name] if *name != "amplitude" => {
+            slot(res, value, Slot::Window, name, facts, sites)
+        }
+        [.., "prototype", name] | [.., "globalProperties", name] => {
+            slot(res, value, Slot::This, name, facts, sites)
+        }
+        _ => {}
+    }
+}
+
+fn slot<'t>(
+    res: &Resolution<'t>,
+    value: Node<'t>,
+    slot: Slot,
+    name: &str,
+    facts: &mut Facts,
+    sites: &mut Vec<Site<'t>>,
+) {
+    let value = unwrap(value);
+    if let Some(client) = res.receiver(value) {
+        facts
+            .slots
+            .insert((slot, name.to_string()), linked(&client, res));
+        sites.push(Site {
+            expr: value,
+            client,
+        });
+    }
+}
+
+/// `module.exports = { a, b: c }`: each property a named export.
+fn object_exports<'t>(
+    res: &Resolution<'t>,
+    object: Node<'t>,
+    facts: &mut Facts,
+    sites: &mut Vec<Site<'t>>,
+) {
+    let mut c = object.walk();
+    for prop in object.named_children(&mut c) {
+        match prop.kind() {
+            "shorthand_property_identifier" => {
+                // Read as the identifier it names.
+                let name = text(res, prop).to_string();
+                if let Some(client) = res.receiver(prop) {
+                    facts.exports.insert(name, linked(&client, res));
+                    sites.push(Site { expr: prop, client });
+                }
+            }
+            "pair" => {
+                let (Some(key), Some(value)) = (
+                    prop.child_by_field_name("key"),
+                    prop.child_by_field_name("value"),
+                ) else {
+                    continue;
+                };
+                let name = text(res, key).trim_matches(['\'', '"']).to_string();
+                hand_over(res, value, &name, facts, sites);
+            }
+            _ => {}
+        }
+    }
+}
