@@ -182,6 +182,7 @@ fn project_phase(args: &RunArgs, found: &mut discover::Discovered) -> link::Proj
         resolver: link::Resolver::new(files, read_configs(&found.configs)),
         ..link::Project::default()
     };
+    project.set_packages(found.manifests.iter().map(|m| m.display.clone()));
     let mut facts = facts_of(args, &found.targets, &project);
     for _ in 0..MAX_LINK_ROUNDS {
         if !project.link(&facts) {

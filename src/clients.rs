@@ -181,6 +181,9 @@ pub struct Facts {
 pub struct Env {
     /// The file's path as output shows it: names the instances it creates.
     pub file: String,
+    /// The directory of the file's nearest `package.json` (`""` for none or the current
+    /// directory): each package of a monorepo is its own app, with its own SDK singletons.
+    pub scope: String,
     /// (module specifier as written, imported name: `default`, `*` or a name) → client.
     pub imports: HashMap<(String, String), Linked>,
     /// Global slots filled by some module of the project.
@@ -192,9 +195,13 @@ pub struct Env {
 impl ClientId {
     /// The client in words, for messages.
     pub fn describe(&self) -> String {
-        match self.0.split_once('#') {
-            Some((package, "default")) => format!("the default `{package}` instance"),
-            Some((package, name)) => format!("the `{name}` instance of `{package}`"),
+        let (scope, id) = match self.0.split_once('|') {
+            Some((scope, id)) => (format!(" in {scope}"), id),
+            None => (String::new(), self.0.as_str()),
+        };
+        match id.split_once('#') {
+            Some((package, "default")) => format!("the default `{package}` instance{scope}"),
+            Some((package, name)) => format!("the `{name}` instance of `{package}`{scope}"),
             None => match self.0.rsplit_once('@') {
                 Some((file, _)) if !file.is_empty() => format!("the client made in {file}"),
                 _ => "the client made in this file".to_string(),
@@ -203,14 +210,32 @@ impl ClientId {
     }
 }
 
-/// The message every use of a client left on Amplitude is reported with: how many of its uses
-/// block it, and the first, as `where: what`.
+/// The message every use of a client left on Amplitude is reported with (a client is migrated
+/// whole or not at all): how many of its uses block it, and the first, as `where: what`.
 pub fn left_message(client: &str, blocking: usize, uses: usize, first: &str) -> String {
     let noun = if uses == 1 { "use" } else { "uses" };
-    format!("left on Amplitude with {client}, which is migrated whole or not at all: {blocking} of its {uses} {noun} cannot be rewritten ({first}); migrate that by hand, then run amp2mp again")
+    format!("left: {blocking} of {uses} {noun} of {client} cannot be rewritten: {first}")
 }
 
 impl Env {
+    /// The singleton `instance` of a package `family`, in the file's package.
+    pub fn shared(&self, family: Family, instance: &Instance) -> ClientId {
+        self.scoped(ClientId::shared(family, instance))
+    }
+
+    /// The instance the snippet's global holds, in the file's package.
+    pub fn global(&self, instance: &Instance) -> ClientId {
+        self.scoped(ClientId::global(instance))
+    }
+
+    fn scoped(&self, id: ClientId) -> ClientId {
+        if self.scope.is_empty() {
+            id
+        } else {
+            ClientId(format!("{}|{}", self.scope, id.0))
+        }
+    }
+
     /// Whether the file sees anything from other modules.
     pub fn links(&self) -> bool {
         !self.imports.is_empty() || !self.slots.is_empty()

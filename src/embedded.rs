@@ -1285,7 +1285,7 @@ mod tests {
         let script: Vec<&Located> = out.findings.iter().filter(|f| f.line == 3).collect();
         assert_eq!(script.len(), 1, "{:#?}", out.findings);
         assert!(!script[0].finding.fixable);
-        assert!(script[0].finding.message.contains("left on Amplitude"));
+        assert!(script[0].finding.message.contains("left: 1 of 2 uses of the default `@amplitude/analytics-browser` instance cannot be rewritten: line 6"), "{}", script[0].finding.message);
         let template: Vec<&Located> = out.findings.iter().filter(|f| f.line == 6).collect();
         assert_eq!(template.len(), 1, "{:#?}", out.findings);
         assert_eq!(template[0].column, 19);

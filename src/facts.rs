@@ -65,7 +65,7 @@ fn function(res: &Resolution, ident: Node) -> Option<Linked> {
         return None;
     };
     Some(Linked {
-        id: crate::clients::ClientId::shared(*family, &crate::resolve::Instance::Default),
+        id: res.env.shared(*family, &crate::resolve::Instance::Default),
         family: *family,
         instance: crate::resolve::Instance::Default,
         kind: LinkedKind::Function(name.clone()),
@@ -195,11 +195,14 @@ fn chain(res: &Resolution, member: Node) -> Option<Vec<String>> {
                 n = unwrap(n.child_by_field_name("object")?);
             }
             "identifier" => {
-                // A local named `window` or `module` is not the global.
-                if res.scopes.resolve_node(n, res.source).is_some() {
+                // A local named `window` or `module` is not the global (`Vue` or `app` in
+                // `Vue.prototype.$a` / `app.config.globalProperties.$a` is one).
+                let name = text(res, n);
+                let global = matches!(name, "window" | "globalThis" | "module" | "exports");
+                if global && res.scopes.resolve_node(n, res.source).is_some() {
                     return None;
                 }
-                parts.push(text(res, n).to_string());
+                parts.push(name.to_string());
                 break;
             }
             _ => return None,

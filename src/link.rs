@@ -25,11 +25,11 @@ pub struct PathsConfig {
     pub paths: Vec<(String, Vec<String>)>,
 }
 
-/// Reads the `compilerOptions` of a config text (JSON with comments and trailing commas):
-/// `(baseUrl, paths, extends)`.
-pub fn read_config(
-    text: &str,
-) -> Option<(Option<String>, Vec<(String, Vec<String>)>, Option<String>)> {
+/// What a config says about module resolution: `(baseUrl, paths, extends)`.
+pub type ConfigRead = (Option<String>, Vec<(String, Vec<String>)>, Option<String>);
+
+/// Reads the `compilerOptions` of a config text (JSON with comments and trailing commas).
+pub fn read_config(text: &str) -> Option<ConfigRead> {
     let clean = strip_json_comments(text);
     let v: serde_json::Value = serde_json::from_str(&clean).ok()?;
     let extends = v
@@ -239,6 +239,9 @@ pub struct Project {
     pub left: HashMap<ClientId, String>,
     /// Files the prefilter passed over that read a client another module hands over.
     pub consumers: HashSet<String>,
+    /// The directories of the run's `package.json` files, deepest first: a file's package
+    /// scopes the SDK singletons it reaches.
+    pub packages: Vec<String>,
 }
 
 impl Project {
@@ -293,8 +296,8 @@ impl Project {
                             .unwrap_or_default()
                     };
                     for (name, l) in picked {
-                        if !mine.contains_key(&name) {
-                            mine.insert(name, l);
+                        if let std::collections::btree_map::Entry::Vacant(e) = mine.entry(name) {
+                            e.insert(l);
                             grew = true;
                         }
                     }
@@ -361,8 +364,24 @@ impl Project {
         named.sort();
         match named.first() {
             Some(o) if id.0.contains('@') => o.to_string(),
+            // With one package, which package a singleton belongs to goes without saying.
+            _ if self.packages.len() <= 1 => match id.0.split_once('|') {
+                Some((_, bare)) => ClientId(bare.to_string()).describe(),
+                None => id.describe(),
+            },
             _ => id.describe(),
         }
+    }
+
+    /// Records the run's `package.json` files (display paths).
+    pub fn set_packages(&mut self, manifests: impl IntoIterator<Item = String>) {
+        let mut dirs: Vec<String> = manifests
+            .into_iter()
+            .map(|m| dir_of(&m).to_string())
+            .collect();
+        dirs.sort_by_key(|d| std::cmp::Reverse(d.len()));
+        dirs.dedup();
+        self.packages = dirs;
     }
 
     /// Whether `file` is read although the prefilter passed it over.
@@ -388,8 +407,15 @@ impl Project {
     /// names a module exporting a client maps that module's exports (a string that is not an
     /// import maps nothing the file reads), every slot, and the clients left.
     pub fn env_for(&self, file: &str, text: &str) -> Env {
+        let scope = self
+            .packages
+            .iter()
+            .find(|d| d.is_empty() || file.starts_with(&format!("{d}/")))
+            .cloned()
+            .unwrap_or_default();
         let mut env = Env {
             file: file.to_string(),
+            scope,
             slots: self.slots.clone(),
             left: self.left.clone(),
             ..Env::default()

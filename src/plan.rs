@@ -198,7 +198,7 @@ impl<'r, 't> Planner<'r, 't> {
                 root: Root::Import(binding),
                 root_ref: call.name.id(),
                 producers: Vec::new(),
-                id: ClientId::shared(family, &Instance::Default),
+                id: self.res.env.shared(family, &Instance::Default),
                 kept: None,
             },
             exported,
@@ -220,10 +220,6 @@ impl<'r, 't> Planner<'r, 't> {
                 continue;
             }
             self.uses.push(client.id.clone());
-            if let Some(why) = self.res.env.left.get(&client.id) {
-                self.leftover(call, &method, &client, why.clone());
-                continue;
-            }
             let outcome = match mapping::action(&method) {
                 Action::Client => continue,
                 _ if client.family == Family::Other => Err(
@@ -243,9 +239,13 @@ impl<'r, 't> Planner<'r, 't> {
                 }
                 Action::Rewrite(target) => self.rewrite(call, &client, &method, target),
             };
-            match outcome {
-                Ok(done) => self.accept(call, &client, &method, done),
-                Err(reason) => self.leftover(call, &method, &client, reason),
+            // A client left whole: a use that could be rewritten says why it is not; one that
+            // could not gives its own reason.
+            let left = self.res.env.left.get(&client.id);
+            match (outcome, left) {
+                (Ok(_), Some(why)) => self.leftover(call, &method, &client, why.clone()),
+                (Ok(done), None) => self.accept(call, &client, &method, done),
+                (Err(reason), _) => self.leftover(call, &method, &client, reason),
             }
         }
     }
@@ -739,13 +739,16 @@ impl<'r, 't> Planner<'r, 't> {
             let Some(client) = self.res.producer(call) else {
                 continue;
             };
-            self.uses.push(client.id.clone());
-            self.block(&client.id, call.node.start_byte(), || {
-                "the client is used as a value amp2mp does not follow".into()
-            });
             self.reported.insert(client.root_ref);
             self.reported.extend(client.producers.iter().copied());
             let holder = innermost_holder(self.res, call.node.byte_range());
+            if holder.is_none() {
+                // A client kept in a variable or field is not a use of its own: its uses are.
+                self.uses.push(client.id.clone());
+                self.block(&client.id, call.node.start_byte(), || {
+                    "the client is used as a value amp2mp does not follow".into()
+                });
+            }
             let message = match holder {
                 _ if self.in_error(call.node) || statement_has_error(call.node) => {
                     "Amplitude client inside a syntax error: fix the syntax, then run amp2mp again"
@@ -782,7 +785,7 @@ impl<'r, 't> Planner<'r, 't> {
                 continue;
             };
             let id = if let Some((family, _)) = self.res.import_binding(&b) {
-                ClientId::shared(*family, &Instance::Default)
+                self.res.env.shared(*family, &Instance::Default)
             } else if let Some(s) = self
                 .res
                 .stored

@@ -501,9 +501,9 @@ impl<'t> Resolution<'t> {
                 let id = if created {
                     ClientId::created(&self.env.file, call.node.start_byte())
                 } else if matches!(base.origin, Origin::Global | Origin::Window) {
-                    ClientId::global(&instance)
+                    self.env.global(&instance)
                 } else {
-                    ClientId::shared(base.family, &instance)
+                    self.env.shared(base.family, &instance)
                 };
                 let mut producers = base.producers;
                 producers.push(call.node.id());
@@ -590,7 +590,7 @@ impl<'t> Resolution<'t> {
                                 root: Root::Import(b),
                                 root_ref: expr.id(),
                                 producers: Vec::new(),
-                                id: ClientId::shared(family, &Instance::Default),
+                                id: self.env.shared(family, &Instance::Default),
                                 kept: None,
                             });
                         }
@@ -609,7 +609,7 @@ impl<'t> Resolution<'t> {
                         root: Root::Global,
                         root_ref: expr.id(),
                         producers: Vec::new(),
-                        id: ClientId::global(&Instance::Default),
+                        id: self.env.global(&Instance::Default),
                         kept: None,
                     }),
                     None => None,
@@ -652,7 +652,7 @@ impl<'t> Resolution<'t> {
                     root: Root::Window,
                     root_ref: expr.id(),
                     producers: Vec::new(),
-                    id: ClientId::global(&Instance::Default),
+                    id: self.env.global(&Instance::Default),
                     kept: None,
                 })
             }

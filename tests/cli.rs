@@ -143,7 +143,7 @@ fn diff_changes_nothing() {
     let dir = tmp.path();
     put(dir, "a.js", SIMPLE);
     put(dir, "src/crlf.ts", SIMPLE.replace('\n', "\r\n"));
-    put(dir, "src/left.js", "import amplitude from 'amplitude-js';\namplitude.getInstance().logEvent('A');\namplitude.getInstance().setSessionId(0);\n");
+    put(dir, "src/left.js", "import amplitude from 'amplitude-js';\namplitude.getInstance().logEvent('A');\namplitude.getInstance('session').setSessionId(0);\n");
     put(dir, "src/latin1.js", b"import amplitude from 'amplitude-js';\n// caf\xe9\namplitude.getInstance().logEvent('A');\n");
     put(dir, "plain.js", "export default 1;\n");
     let before = snapshot(dir);
@@ -215,7 +215,7 @@ fn varied_tree(dir: &Path) {
         "'use strict';\n\
          const amplitude = require('amplitude-js');\n\
          amplitude.getInstance().logEvent('Server Started', { pid: process.pid });\n\
-         amplitude.getInstance().setSessionId(0);\n\
+         amplitude.getInstance('session').setSessionId(0);\n\
          module.exports = {};\n",
     );
     put(dir, "web/plain.js", "export const plain = true;\n");
@@ -311,7 +311,7 @@ fn forty_files(dir: &Path) {
         );
         let body: Vec<u8> = match i % 6 {
             0 => format!("import amplitude from 'amplitude-js';\namplitude.getInstance().logEvent('E{i}', {{ i: {i} }});\namplitude.getInstance().setUserId('u{i}');\n").into_bytes(),
-            1 => format!("import amplitude from 'amplitude-js';\namplitude.getInstance().logEvent('E{i}');\namplitude.getInstance().setSessionId(0);\n").into_bytes(),
+            1 => format!("import amplitude from 'amplitude-js';\namplitude.getInstance().logEvent('E{i}');\namplitude.getInstance('session').setSessionId(0);\n").into_bytes(),
             2 => format!("export const n{i} = {i};\n").into_bytes(),
             3 => format!("import amplitude from 'amplitude-js';\n// caf\u{e9} {i}\namplitude.getInstance().init('K', null, {{ includeUtm: true }});\namplitude.getInstance().setGroup('g', '{i}');\n").into_bytes(),
             4 => {
@@ -319,7 +319,7 @@ fn forty_files(dir: &Path) {
                 b.extend(format!("amplitude.getInstance().logEvent('E{i}');\n").bytes());
                 b
             }
-            _ => format!("import amplitude from 'amplitude-js';\namplitude.getInstance().logEvent('E{i}';\n").into_bytes(),
+            _ => format!("import amplitude from 'amplitude-js';\namplitude.getInstance('broken').logEvent('E{i}';\n").into_bytes(),
         };
         put(dir, &path, body);
     }
@@ -555,7 +555,7 @@ fn crlf_and_bom_round_trip_through_apply() {
         "crlf_left.ts",
         "import amplitude from 'amplitude-js';\r\n\
          amplitude.getInstance().setUserId(id);\r\n\
-         amplitude.getInstance().setSessionId(0);\r\n",
+         amplitude.getInstance('session').setSessionId(0);\r\n",
     );
     put(dir, "bom.js", format!("\u{feff}{SIMPLE}"));
     put(
@@ -590,7 +590,7 @@ fn crlf_and_bom_round_trip_through_apply() {
         b"import amplitude from 'amplitude-js';\r\n\
           import mixpanel from 'mixpanel-browser';\r\n\
           mixpanel.identify(id);\r\n\
-          amplitude.getInstance().setSessionId(0);\r\n"
+          amplitude.getInstance('session').setSessionId(0);\r\n"
     );
     assert_eq!(
         get(dir, "bom.js"),
@@ -707,7 +707,7 @@ fn check_json_lists_exact_findings() {
          export function go(id: string) {\n\
          \x20 amplitude.getInstance().setUserId(id);\n\
          \x20 amplitude.getInstance().logEvent('Go', {\n    id,\n  });\n\
-         \x20 amplitude.getInstance().setSessionId(0);\n\
+         \x20 amplitude.getInstance('session').setSessionId(0);\n\
          }\n",
     );
     put(dir, "src/plain.ts", "export const p = 1;\n");
@@ -738,7 +738,7 @@ fn check_json_lists_exact_findings() {
                 "fixable": true
             },
             {
-                "path": "src/t.ts", "line": 8, "column": 3, "end_line": 8, "end_column": 42,
+                "path": "src/t.ts", "line": 8, "column": 3, "end_line": 8, "end_column": 51,
                 "rule": "amplitude-call",
                 "message": "Amplitude `setSessionId`: Mixpanel computes sessions server-side: no equivalent",
                 "fixable": false
@@ -767,8 +767,8 @@ fn check_json_lists_exact_findings() {
          \x20   |   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n\
          \n\
          src/t.ts:8:3: amplitude-call: Amplitude `setSessionId`: Mixpanel computes sessions server-side: no equivalent\n\
-         \x20 8 |   amplitude.getInstance().setSessionId(0);\n\
-         \x20   |   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n\
+         \x20 8 |   amplitude.getInstance('session').setSessionId(0);\n\
+         \x20   |   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n\
          \n"
     );
     assert_eq!(
@@ -886,7 +886,7 @@ fn apply_prints_the_exact_summary() {
     put(
         dir,
         "src/flush.js",
-        "import amplitude from 'amplitude-js';\n\nexport function bye() {\n  amplitude.getInstance().setSessionId(0);\n}\n",
+        "import amplitude from 'amplitude-js';\n\nexport function bye() {\n  amplitude.getInstance('session').setSessionId(0);\n}\n",
     );
     put(dir, "src/plain.js", "export const p = 1;\n");
 
@@ -918,7 +918,7 @@ fn apply_prints_the_exact_summary() {
         dir,
         "snippet.js",
         "amplitude.getInstance().logEvent('A');\n\n\
-         window.addEventListener('pagehide', () => {\n  amplitude.getInstance().setSessionId(0);\n});\n",
+         window.addEventListener('pagehide', () => {\n  amplitude.getInstance('session').setSessionId(0);\n});\n",
     );
     let out = amp2mp(dir, &["diff"]);
     assert_eq!(out.code, 0);
@@ -939,7 +939,7 @@ fn apply_prints_the_exact_summary() {
     assert_eq!(
         get_str(dir, "snippet.js"),
         "mixpanel.track('A');\n\n\
-         window.addEventListener('pagehide', () => {\n  amplitude.getInstance().setSessionId(0);\n});\n"
+         window.addEventListener('pagehide', () => {\n  amplitude.getInstance('session').setSessionId(0);\n});\n"
     );
 
     // Nothing rewritten: no parenthesised part.
@@ -1000,7 +1000,7 @@ fn apply_summary_points_into_the_written_file() {
         "b.js",
         "import amplitude from 'amplitude-js';\n\
          amplitude.getInstance().logEvent('A', { x: 1 });\n\
-         amplitude.getInstance().setSessionId(0);\n",
+         amplitude.getInstance('session').setSessionId(0);\n",
     );
     let out = amp2mp(dir, &["apply"]);
     assert_eq!(out.code, 0);
@@ -1009,7 +1009,7 @@ fn apply_summary_points_into_the_written_file() {
         "import amplitude from 'amplitude-js';\n\
          import mixpanel from 'mixpanel-browser';\n\
          mixpanel.track('A', { x: 1 });\n\
-         amplitude.getInstance().setSessionId(0);\n"
+         amplitude.getInstance('session').setSessionId(0);\n"
     );
     let check = amp2mp(dir, &["check"]);
     assert!(check

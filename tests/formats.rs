@@ -310,7 +310,7 @@ fn sarif_is_a_2_1_0_log_with_rules_levels_and_regions() {
     put(
         dir,
         "src/a b.js",
-        "import amplitude from 'amplitude-js';\namplitude.getInstance().logEvent('A');\namplitude.getInstance().setSessionId(0);\n",
+        "import amplitude from 'amplitude-js';\namplitude.getInstance().logEvent('A');\namplitude.getInstance('session').setSessionId(0);\n",
     );
     put(
         dir,
@@ -532,7 +532,7 @@ fn sarif_fixes_of_a_file_together_make_what_apply_writes() {
     let files = [
         (
             "src/kept.js",
-            "import amplitude from 'amplitude-js';\n\nexport function go(user) {\n  amplitude.getInstance().init('KEY', user.id);\n  amplitude.getInstance().logEvent('Go', { n: 1 });\n  amplitude.getInstance().logEvent('Again');\n  amplitude.getInstance().setSessionId(0);\n  amplitude.getInstance().flush();\n}\n",
+            "import amplitude from 'amplitude-js';\n\nexport function go(user) {\n  amplitude.getInstance().init('KEY', user.id);\n  amplitude.getInstance().logEvent('Go', { n: 1 });\n  amplitude.getInstance().logEvent('Again');\n  amplitude.getInstance('session').setSessionId(0);\n  amplitude.getInstance().flush();\n}\n",
         ),
         (
             "src/bom.ts",

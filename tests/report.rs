@@ -12,7 +12,7 @@ fn amp2mp(dir: &Path, args: &[&str]) -> (i32, String) {
     (out.code, out.stderr)
 }
 
-const APP: &str = "import amplitude from 'amplitude-js';\n\nexport function consent(ok) {\n  amplitude.getInstance().logEvent('Consent', { ok });\n  amplitude.getInstance().setOptOut(false);\n  amplitude.getInstance().setSessionId(1);\n}\n\nexport function logout() {\n  amplitude.getInstance().setUserId(null);\n}\n";
+const APP: &str = "import amplitude from 'amplitude-js';\n\nexport function consent(ok) {\n  amplitude.getInstance().logEvent('Consent', { ok });\n  amplitude.getInstance().setOptOut(false);\n  amplitude.getInstance('session').setSessionId(1);\n}\n\nexport function logout() {\n  amplitude.getInstance().setUserId(null);\n}\n";
 
 #[test]
 fn report_lists_everything_a_reviewer_needs() {
