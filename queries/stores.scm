@@ -1,7 +1,8 @@
 ; Places where a value is stored under a name, so that a stored Amplitude client can be followed:
 ; `const c = value`, `c = value`, `this.c = value`, and class fields `c = value`
 ; (`field_definition` in JavaScript, `public_field_definition` in TypeScript: matched by shape).
-; `@this_member` is every `this.x` read, for clients kept in a field.
+; `@this_member` is every `this.x` read, for clients kept in a field; `@static_member` every
+; `Name.x` read, for clients kept in a static field (`Name` is checked to be the class).
 
 (variable_declarator
   name: (identifier) @name
@@ -30,3 +31,7 @@
 (variable_declarator
   name: (identifier) @name
   !value) @declarator
+
+(member_expression
+  object: (identifier) @static_class
+  property: (property_identifier) @static_field) @static_member

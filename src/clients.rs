@@ -123,6 +123,9 @@ pub enum LinkedKind {
     Module,
     /// One of the SDK's functions (`export { track } from '@amplitude/analytics-browser'`).
     Function(String),
+    /// An object that keeps the client in this property (`export default { client }`): the
+    /// client is read as `name.property`.
+    Holder(String),
 }
 
 /// An Amplitude client as another module hands it over.

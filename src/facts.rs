@@ -87,6 +87,20 @@ fn hand_over<'t>(
     } else if expr.kind() == "identifier" {
         if let Some(l) = function(res, expr) {
             facts.exports.insert(name.to_string(), l);
+        } else if let Some(var) = res.scopes.resolve_node(expr, res.source) {
+            // An object that keeps a client in a property: consumers read `name.property`.
+            if let Some((prop, held)) = res.held_props(&var).first() {
+                facts.exports.insert(
+                    name.to_string(),
+                    Linked {
+                        id: held.id.clone(),
+                        family: held.family,
+                        instance: held.instance.clone(),
+                        kind: LinkedKind::Holder(prop.to_string()),
+                        origin: String::new(),
+                    },
+                );
+            }
         }
     }
 }

@@ -80,6 +80,7 @@ pub fn plan(res: &Resolution, handed: &[HandedOver]) -> Plan {
     p.handed_over(handed);
     p.stored_clients();
     p.types();
+    p.ambient();
     p.imports();
     p.leftover_uses();
     p.endpoints();
@@ -401,6 +402,51 @@ impl<'r, 't> Planner<'r, 't> {
         }
     }
 
+    /// TypeScript's declarations of the snippet's global: `declare const amplitude` becomes
+    /// `declare const mixpanel` once its client is migrated (the rewritten calls read the Mixpanel
+    /// snippet's global), else it is reported; `interface Window { amplitude: … }` is reported
+    /// (its type is Amplitude's: a person writes Mixpanel's).
+    fn ambient(&mut self) {
+        let global = self.res.env.global(&Instance::Default);
+        let left = self.res.env.left.contains_key(&global);
+        let declared_mixpanel = self.res.ambient.iter().any(|n| self.text(*n) == "mixpanel")
+            || self.res.scopes.resolve("mixpanel", 0).is_some();
+        for &name in &self.res.ambient {
+            let range = name.byte_range();
+            if !left && !declared_mixpanel && self.res.error_ranges.is_empty() {
+                self.edits
+                    .push(Edit::new(range.clone(), "mixpanel".to_string()));
+                self.findings.push(Finding {
+                    range,
+                    rule: rule::TYPE,
+                    subject: "amplitude".into(),
+                    message: "`declare const amplitude` (the snippet's global for the compiler): becomes `declare const mixpanel`".into(),
+                    fixable: true,
+                    note: None,
+                });
+            } else {
+                self.findings.push(Finding {
+                    range,
+                    rule: rule::TYPE,
+                    subject: "amplitude".into(),
+                    message: "`declare const amplitude` types the snippet's global for the compiler: declare `mixpanel` instead once its uses are migrated".into(),
+                    fixable: false,
+                    note: None,
+                });
+            }
+        }
+        for &prop in &self.res.window_types {
+            self.findings.push(Finding {
+                range: prop.byte_range(),
+                rule: rule::TYPE,
+                subject: "Window.amplitude".into(),
+                message: "`interface Window { amplitude }` types the snippet's global `window.amplitude`: type `window.mixpanel` instead once its uses are migrated (mixpanel-browser exports the `Mixpanel` type)".into(),
+                fixable: false,
+                note: None,
+            });
+        }
+    }
+
     /// Rewrites what this module hands to others (an export, a global slot) to the Mixpanel
     /// object, for a client that is migrated; else the use blocks the client.
     fn handed_over(&mut self, handed: &[HandedOver<'t>]) {
@@ -495,6 +541,18 @@ impl<'r, 't> Planner<'r, 't> {
 
     /// Deletes the declarations of stored clients whose every use was rewritten.
     fn stored_clients(&mut self) {
+        // A client kept in an object's property cannot be deleted with its statement: like a
+        // client handed over, its value becomes the Mixpanel object.
+        let props = self
+            .res
+            .stored
+            .keys()
+            .filter(|k| matches!(k, crate::resolve::StoreKey::Prop { .. }))
+            .cloned();
+        let mut keys: Vec<_> = self.handed_stores.iter().cloned().chain(props).collect();
+        keys.sort_by_key(|k| self.res.stored.get(k).map_or(0, |s| s.sites[0].range.start));
+        keys.dedup();
+        self.handed_stores = keys;
         let handed: Vec<_> = self
             .handed_stores
             .iter()

@@ -43,6 +43,8 @@ fn amplitude_word(bytes: &[u8]) -> bool {
         let after = &bytes[at + NEEDLE.len()..];
         after.starts_with(b".")
             || after.starts_with(b"?.")
+            // `declare const amplitude: any`, `interface Window { amplitude: … }`.
+            || after.starts_with(b":")
             || after.starts_with(b"-js")
             || after.starts_with(b"/")
             || after.starts_with(b"'")

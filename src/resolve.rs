@@ -107,7 +107,15 @@ pub enum Root {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum StoreKey {
     Var(Binding),
-    Field { class: usize, name: String },
+    Field {
+        class: usize,
+        name: String,
+    },
+    /// A property of an object literal kept in a variable: `const a = { client: … }`.
+    Prop {
+        var: Binding,
+        name: String,
+    },
 }
 
 /// Where a client comes from in the end, which decides how the Mixpanel object is reached.
@@ -158,6 +166,10 @@ pub struct Resolution<'t> {
     calls_by_node: HashMap<usize, usize>,
     news: HashMap<usize, Node<'t>>,
     this_members: Vec<(Node<'t>, String)>,
+    /// `Name.field` reads, for clients kept in static fields.
+    static_members: Vec<Node<'t>>,
+    /// Class name → its body's node id, for the classes that keep a client in a field.
+    class_ids: HashMap<String, usize>,
     /// Names that can denote Amplitude: import locals, stored clients, `amplitude`, `window`.
     names: HashSet<String>,
     /// Import bindings of local modules that hand over an Amplitude client.
@@ -166,6 +178,11 @@ pub struct Resolution<'t> {
     pub env: &'t Env,
     /// The file's `export` statements.
     pub exports: Vec<Node<'t>>,
+    /// TypeScript's declarations of the snippet's globals for the compiler: the name of
+    /// `declare const amplitude: any` (then read as the global), and the `amplitude` member of
+    /// `interface Window { amplitude: … }`.
+    pub ambient: Vec<Node<'t>>,
+    pub window_types: Vec<Node<'t>>,
     /// Assignments to a member (`module.exports = c`, `window.a = c`): (assignment, member,
     /// value).
     pub slot_writes: Vec<(Node<'t>, Node<'t>, Node<'t>)>,
@@ -271,6 +288,13 @@ impl<'t> Resolution<'t> {
                 _ => None,
             })
             .collect();
+        let static_members = stores
+            .iter()
+            .filter_map(|s| match &s.target {
+                StoreTarget::StaticRead(n) => Some(*n),
+                _ => None,
+            })
+            .collect();
         let mut res = Resolution {
             source,
             scopes,
@@ -283,12 +307,17 @@ impl<'t> Resolution<'t> {
             calls_by_node,
             news,
             this_members,
+            static_members,
+            class_ids: HashMap::new(),
             names,
             linked,
             env,
             exports,
             slot_writes,
+            ambient: Vec::new(),
+            window_types: Vec::new(),
         };
+        (res.ambient, res.window_types) = ambient_globals(root, source);
         res.resolve_stores(&stores);
         res
     }
@@ -307,6 +336,15 @@ impl<'t> Resolution<'t> {
             (Family::Mobile, Imported::Named(n)) if n == "Amplitude" => Some(Family::Mobile),
             _ => None,
         }
+    }
+
+    /// Whether a binding is TypeScript's `declare const amplitude`: the snippet's global.
+    pub fn is_ambient(&self, b: &Binding) -> bool {
+        b.scope == 0
+            && self
+                .ambient
+                .iter()
+                .any(|n| &self.source[n.byte_range()] == b.name.as_str())
     }
 
     /// The client another module hands over through this import binding, if any.
@@ -367,7 +405,7 @@ impl<'t> Resolution<'t> {
             .chain(keyed.iter().filter(|k| k.2.is_some()).map(|k| &k.0))
             .filter_map(|k| match k {
                 StoreKey::Field { name, .. } => Some(name.clone()),
-                StoreKey::Var(_) => None,
+                StoreKey::Var(_) | StoreKey::Prop { .. } => None,
             })
             .collect();
         for (key, s, client) in &keyed {
@@ -407,6 +445,7 @@ impl<'t> Resolution<'t> {
                 }
             }
         }
+        self.property_holders(stores);
         let site_targets: HashSet<usize> = self
             .stored
             .values()
@@ -436,10 +475,131 @@ impl<'t> Resolution<'t> {
                 }
             }
         }
+        for (key, s, client) in &keyed {
+            if let (StoreKey::Field { class, .. }, Some(_)) = (key, client) {
+                if let Some(name) = class_name(s.site) {
+                    self.class_ids
+                        .insert(name.to_string_lossy(self.source), *class);
+                }
+            }
+        }
+        for member in &self.static_members {
+            let (Some(object), Some(prop)) = (
+                member.child_by_field_name("object"),
+                member.child_by_field_name("property"),
+            ) else {
+                continue;
+            };
+            let Some(&class) = self.class_ids.get(self.text(object)) else {
+                continue;
+            };
+            let key = StoreKey::Field {
+                class,
+                name: self.text(prop).to_string(),
+            };
+            if let Some(c) = self.stored.get_mut(&key) {
+                c.uses.push(member.id());
+            }
+        }
         for c in self.stored.values_mut() {
             c.sites.sort_by_key(|s| s.range.start);
             c.sites.dedup_by_key(|s| s.range.start);
         }
+    }
+
+    /// Clients kept in a property of an object literal stored in a variable
+    /// (`const analytics = { client: amplitude.getInstance() }`).
+    fn property_holders(&mut self, stores: &[Store<'t>]) {
+        for s in stores {
+            let (StoreTarget::Var(n), Some(value)) = (&s.target, s.value) else {
+                continue;
+            };
+            let value = unwrap(value);
+            if value.kind() != "object" || s.is_assignment {
+                continue;
+            }
+            let Some(var) = self.scopes.resolve(self.text(*n), self.scopes.scope_of(*n)) else {
+                continue;
+            };
+            let mut c = value.walk();
+            let pairs: Vec<Node<'t>> = value
+                .named_children(&mut c)
+                .filter(|p| p.kind() == "pair")
+                .collect();
+            for pair in pairs {
+                let (Some(key), Some(v)) = (
+                    pair.child_by_field_name("key"),
+                    pair.child_by_field_name("value"),
+                ) else {
+                    continue;
+                };
+                if key.kind() != "property_identifier" {
+                    continue;
+                }
+                let Some(client) = self.client_expr(v) else {
+                    continue;
+                };
+                let key = StoreKey::Prop {
+                    var: var.clone(),
+                    name: self.text(key).to_string(),
+                };
+                self.stored.insert(
+                    key.clone(),
+                    StoredClient {
+                        display: store_display(&key),
+                        id: client.id.clone(),
+                        origin: client.origin,
+                        family: client.family,
+                        instance: client.instance.clone(),
+                        sites: vec![StoreSite {
+                            statement: None,
+                            range: pair.byte_range(),
+                            target_ref: None,
+                            value: Some(v.byte_range()),
+                        }],
+                        ambiguous: false,
+                        uses: Vec::new(),
+                    },
+                );
+            }
+        }
+        let members = self.static_members.clone();
+        for member in members {
+            if let Some(key) = self.prop_key(member) {
+                if let Some(c) = self.stored.get_mut(&key) {
+                    c.uses.push(member.id());
+                }
+            }
+        }
+    }
+
+    /// The property-holder key a `var.name` member reads, if it is one.
+    fn prop_key(&self, member: Node<'t>) -> Option<StoreKey> {
+        let object = unwrap(member.child_by_field_name("object")?);
+        let prop = member.child_by_field_name("property")?;
+        if object.kind() != "identifier" {
+            return None;
+        }
+        let var = self.scopes.resolve_node(object, self.source)?;
+        let key = StoreKey::Prop {
+            var,
+            name: self.text(prop).to_string(),
+        };
+        self.stored.contains_key(&key).then_some(key)
+    }
+
+    /// The property names of the clients kept in properties of `var`'s object.
+    pub fn held_props(&self, var: &Binding) -> Vec<(&str, &StoredClient)> {
+        let mut out: Vec<(&str, &StoredClient)> = self
+            .stored
+            .iter()
+            .filter_map(|(k, s)| match k {
+                StoreKey::Prop { var: v, name } if v == var => Some((name.as_str(), s)),
+                _ => None,
+            })
+            .collect();
+        out.sort_by_key(|(n, _)| *n);
+        out
     }
 
     fn store_key(&self, s: &Store<'t>) -> Option<StoreKey> {
@@ -452,7 +612,7 @@ impl<'t> Resolution<'t> {
                 class: enclosing_class(*n)?,
                 name: self.text(*n).to_string(),
             }),
-            StoreTarget::ThisRead(_) => None,
+            StoreTarget::ThisRead(_) | StoreTarget::StaticRead(_) => None,
         }
     }
 
@@ -580,7 +740,12 @@ impl<'t> Resolution<'t> {
                 if !self.names.contains(name) {
                     return None;
                 }
-                match self.scopes.resolve_node(expr, self.source) {
+                // TypeScript's `declare const amplitude` is the snippet's global.
+                let binding = self
+                    .scopes
+                    .resolve_node(expr, self.source)
+                    .filter(|b| !(name == "amplitude" && self.is_ambient(b)));
+                match binding {
                     Some(b) => {
                         if let Some(family) = self.module_like(&b) {
                             return Some(Client {
@@ -595,7 +760,7 @@ impl<'t> Resolution<'t> {
                             });
                         }
                         if let Some(l) = self.linked.get(&b) {
-                            if matches!(l.kind, LinkedKind::Function(_)) {
+                            if matches!(l.kind, LinkedKind::Function(_) | LinkedKind::Holder(_)) {
                                 return None;
                             }
                             return Some(self.linked_client(l, Root::Import(b), expr));
@@ -635,6 +800,30 @@ impl<'t> Resolution<'t> {
                         name: prop.to_string(),
                     };
                     return self.stored_client(key, expr);
+                }
+                if object.kind() == "identifier" && self.names.contains(self.text(object)) {
+                    if let Some(key) = self.prop_key(expr) {
+                        return self.stored_client(key, expr);
+                    }
+                    if let Some(b) = self.scopes.resolve_node(object, self.source) {
+                        if let Some(l) = self.linked.get(&b) {
+                            if l.kind == LinkedKind::Holder(prop.to_string()) {
+                                let mut c = self.linked_client(l, Root::Import(b), expr);
+                                // The imported name read on the way is consumed with the call.
+                                c.producers.push(object.id());
+                                return Some(c);
+                            }
+                        }
+                    }
+                }
+                if let Some(&class) = self.class_ids.get(self.text(object)) {
+                    let key = StoreKey::Field {
+                        class,
+                        name: prop.to_string(),
+                    };
+                    if self.stored.contains_key(&key) {
+                        return self.stored_client(key, expr);
+                    }
                 }
                 let is_window = object.kind() == "identifier"
                     && self.text(object) == "window"
@@ -764,6 +953,60 @@ fn error_ranges(tree: &Tree) -> Vec<Range<usize>> {
     }
 }
 
+/// TypeScript's declarations of the snippet's globals at the top of a file (also inside
+/// `declare global { … }`): the `amplitude` names of `declare const|let|var amplitude`, and the
+/// `amplitude` property signatures of `interface Window`.
+fn ambient_globals<'t>(root: Node<'t>, source: &str) -> (Vec<Node<'t>>, Vec<Node<'t>>) {
+    let mut names = Vec::new();
+    let mut props = Vec::new();
+    let text = |n: Node| &source[n.byte_range()];
+    let mut stack: Vec<Node<'t>> = Vec::new();
+    let mut c = root.walk();
+    stack.extend(root.named_children(&mut c));
+    while let Some(n) = stack.pop() {
+        match n.kind() {
+            "ambient_declaration" | "statement_block" | "export_statement" => {
+                let mut c = n.walk();
+                stack.extend(n.named_children(&mut c));
+            }
+            "lexical_declaration" | "variable_declaration"
+                if n.parent()
+                    .is_some_and(|p| p.kind() == "ambient_declaration") =>
+            {
+                let mut c = n.walk();
+                for d in n.named_children(&mut c) {
+                    if let Some(name) = d.child_by_field_name("name") {
+                        if text(name) == "amplitude" {
+                            names.push(name);
+                        }
+                    }
+                }
+            }
+            "interface_declaration" => {
+                let is_window = n
+                    .child_by_field_name("name")
+                    .is_some_and(|x| text(x) == "Window");
+                let Some(body) = n.child_by_field_name("body").filter(|_| is_window) else {
+                    continue;
+                };
+                let mut c = body.walk();
+                for p in body.named_children(&mut c) {
+                    if p.kind() == "property_signature"
+                        && p.child_by_field_name("name")
+                            .is_some_and(|x| text(x) == "amplitude")
+                    {
+                        props.push(p);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    names.sort_by_key(|n| n.start_byte());
+    props.sort_by_key(|n| n.start_byte());
+    (names, props)
+}
+
 /// The outermost node with `node`'s range (a descendant search finds the innermost).
 pub fn outermost_with_range(node: Node) -> Node {
     let mut n = node;
@@ -817,6 +1060,26 @@ fn instance_name(args: Node, source: &str) -> Instance {
     }
 }
 
+/// The name of the class whose body holds `node`, as a node.
+struct ClassName<'t>(Node<'t>);
+
+impl ClassName<'_> {
+    fn to_string_lossy(&self, source: &str) -> String {
+        source[self.0.byte_range()].to_string()
+    }
+}
+
+fn class_name(node: Node) -> Option<ClassName> {
+    let mut n = node.parent();
+    while let Some(p) = n {
+        if p.kind() == "class_body" {
+            return p.parent()?.child_by_field_name("name").map(ClassName);
+        }
+        n = p.parent();
+    }
+    None
+}
+
 /// The node id of the class around `node` (its `class_body`).
 fn enclosing_class(node: Node) -> Option<usize> {
     let mut n = node.parent();
@@ -840,6 +1103,7 @@ fn store_display(key: &StoreKey) -> String {
     match key {
         StoreKey::Var(b) => b.name.clone(),
         StoreKey::Field { name, .. } => format!("this.{name}"),
+        StoreKey::Prop { var, name } => format!("{}.{name}", var.name),
     }
 }
 
@@ -847,6 +1111,8 @@ enum StoreTarget<'t> {
     Var(Node<'t>),
     Field(Node<'t>),
     ThisRead(Node<'t>),
+    /// `Name.field`, read from outside the class `Name`'s instance methods.
+    StaticRead(Node<'t>),
 }
 
 struct Store<'t> {
@@ -861,7 +1127,7 @@ impl<'t> Store<'t> {
     fn target_text(&self, source: &'t str) -> Option<&'t str> {
         match self.target {
             StoreTarget::Var(n) | StoreTarget::Field(n) => Some(&source[n.byte_range()]),
-            StoreTarget::ThisRead(_) => None,
+            StoreTarget::ThisRead(_) | StoreTarget::StaticRead(_) => None,
         }
     }
 }
@@ -1439,6 +1705,7 @@ fn collect_stores<'t>(q: &Compiled, matches: &[Match<'t>]) -> Vec<Store<'t>> {
         "this_member",
     ]
     .map(|n| q.capture(n));
+    let static_member = q.capture("static_member");
     let mut out = Vec::new();
     let mut assigned_members = HashSet::new();
     matches.iter().for_each(|m| {
@@ -1485,6 +1752,13 @@ fn collect_stores<'t>(q: &Compiled, matches: &[Match<'t>]) -> Vec<Store<'t>> {
         } else if let Some(member) = capture(m, this_member) {
             out.push(Store {
                 target: StoreTarget::ThisRead(member),
+                value: None,
+                site: member,
+                is_assignment: false,
+            });
+        } else if let Some(member) = capture(m, static_member) {
+            out.push(Store {
+                target: StoreTarget::StaticRead(member),
                 value: None,
                 site: member,
                 is_assignment: false,
