@@ -31,9 +31,63 @@ pub fn collect<'t>(res: &Resolution<'t>) -> (Facts, Vec<Site<'t>>) {
     for &(_, member, value) in &res.slot_writes {
         slot_write(res, member, value, &mut facts, &mut sites);
     }
+    if is_classic_script(res) {
+        classic_globals(res, &mut facts, &mut sites);
+    }
     facts.imports.sort();
     facts.imports.dedup();
     (facts, sites)
+}
+
+/// Whether the file is a classic script (a `.js` file or an HTML page's inline script with no
+/// import, export or CommonJS export), whose top-level declarations are globals every other
+/// script of the page reads.
+fn is_classic_script(res: &Resolution) -> bool {
+    let file = res.env.file.as_str();
+    let script = file.ends_with(".js") || file.ends_with(".html") || file.ends_with(".htm");
+    let cjs = res.slot_writes.iter().any(|(_, member, _)| {
+        let t = text(res, *member);
+        t.starts_with("module.exports") || t.starts_with("exports.")
+    });
+    script && res.imports.is_empty() && res.exports.is_empty() && !cjs
+}
+
+/// A classic script's top-level clients (`var amplitudeClient = new AmplitudeClient()`): each
+/// is a global, read by its name in the page's other scripts.
+fn classic_globals<'t>(res: &Resolution<'t>, facts: &mut Facts, sites: &mut Vec<Site<'t>>) {
+    let mut vars: Vec<(&crate::scope::Binding, &crate::resolve::StoredClient)> = res
+        .stored
+        .iter()
+        .filter_map(|(k, s)| match k {
+            crate::resolve::StoreKey::Var(b) if b.scope == 0 && !s.ambiguous => Some((b, s)),
+            _ => None,
+        })
+        .collect();
+    vars.sort_by_key(|(b, _)| b.name.clone());
+    for (b, s) in vars {
+        let Some(site) = s.sites.first() else {
+            continue;
+        };
+        let Some(decl) = res
+            .root
+            .descendant_for_byte_range(site.range.start, site.range.end)
+        else {
+            continue;
+        };
+        let Some(name) = decl
+            .child_by_field_name("name")
+            .or_else(|| decl.child_by_field_name("left"))
+        else {
+            continue;
+        };
+        let Some(client) = res.receiver(name) else {
+            continue;
+        };
+        facts
+            .slots
+            .insert((Slot::Window, b.name.clone()), linked(&client, res));
+        sites.push(Site { expr: name, client });
+    }
 }
 
 /// What a client handed over is to the module that receives it.

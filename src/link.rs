@@ -456,6 +456,19 @@ impl Project {
             .chain(self.slots.keys().map(|(_, n)| n.clone()))
             .filter(|n| !n.is_empty())
             .collect();
+        if self.exports.keys().any(|m| {
+            m.rsplit('/')
+                .next()
+                .is_some_and(|f| f.starts_with("index."))
+        }) {
+            // `./index`, and the directory named by dots alone: `'.'`, `'..'`, `'../'`.
+            out.push("index".to_string());
+            for q in ['\'', '"'] {
+                for dots in [".", "..", "./", "../"] {
+                    out.push(format!("{q}{dots}{q}"));
+                }
+            }
+        }
         out.sort();
         out.dedup();
         out

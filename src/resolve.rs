@@ -174,6 +174,9 @@ pub struct Resolution<'t> {
     names: HashSet<String>,
     /// Import bindings of local modules that hand over an Amplitude client.
     linked: HashMap<Binding, Linked>,
+    /// Module-object bindings of local modules (namespace import, `require`), by the names of
+    /// the clients they export.
+    linked_members: HashMap<Binding, HashMap<String, Linked>>,
     /// What the link step told this file.
     pub env: &'t Env,
     /// The file's `export` statements.
@@ -231,6 +234,13 @@ impl<'t> Resolution<'t> {
         }
         let scopes = Scopes::build(tree, source, &names, &queries.kinds);
         names.extend(["amplitude".to_string(), "window".to_string()]);
+        // The globals of the page's classic scripts, read by their bare names.
+        names.extend(
+            env.slots
+                .keys()
+                .filter(|(slot, _)| *slot == Slot::Window)
+                .map(|(_, n)| n.clone()),
+        );
 
         // Bindings were recorded by name only; place each in the scope that declares it.
         let mut imports = Vec::with_capacity(anchored.len());
@@ -276,6 +286,27 @@ impl<'t> Resolution<'t> {
                 })
             })
             .collect();
+        // `import * as a from './amp'`, `const a = require('./amp')`: the module's named exports
+        // are read as `a.name`.
+        let mut linked_members: HashMap<Binding, HashMap<String, Linked>> = HashMap::new();
+        for i in imports
+            .iter()
+            .filter(|i| Family::of_package(&i.source).is_none())
+        {
+            for b in &i.bindings {
+                if b.imported != Imported::Module || linked.contains_key(&b.binding) {
+                    continue;
+                }
+                for ((spec, name), l) in &env.imports {
+                    if spec == &i.source && name != "default" && name != "*" {
+                        linked_members
+                            .entry(b.binding.clone())
+                            .or_default()
+                            .insert(name.clone(), l.clone());
+                    }
+                }
+            }
+        }
         let calls_by_node = calls
             .iter()
             .enumerate()
@@ -311,6 +342,7 @@ impl<'t> Resolution<'t> {
             class_ids: HashMap::new(),
             names,
             linked,
+            linked_members,
             env,
             exports,
             slot_writes,
@@ -767,7 +799,8 @@ impl<'t> Resolution<'t> {
                         }
                         self.stored_client(StoreKey::Var(b), expr)
                     }
-                    None if name == "amplitude" => Some(Client {
+                    None if name != "amplitude" => self.slot_client(Slot::Window, name, expr),
+                    None => Some(Client {
                         origin: Origin::Global,
                         family: Family::Legacy,
                         instance: Instance::Default,
@@ -777,7 +810,6 @@ impl<'t> Resolution<'t> {
                         id: self.env.global(&Instance::Default),
                         kept: None,
                     }),
-                    None => None,
                 }
             }
             "member_expression" => {
@@ -806,6 +838,14 @@ impl<'t> Resolution<'t> {
                         return self.stored_client(key, expr);
                     }
                     if let Some(b) = self.scopes.resolve_node(object, self.source) {
+                        let member = self.linked_members.get(&b).and_then(|m| m.get(prop));
+                        if let Some(l) = member
+                            .filter(|l| matches!(l.kind, LinkedKind::Instance | LinkedKind::Module))
+                        {
+                            let mut c = self.linked_client(l, Root::Import(b.clone()), expr);
+                            c.producers.push(object.id());
+                            return Some(c);
+                        }
                         if let Some(l) = self.linked.get(&b) {
                             if l.kind == LinkedKind::Holder(prop.to_string()) {
                                 let mut c = self.linked_client(l, Root::Import(b), expr);
