@@ -189,7 +189,24 @@ fn export_statement<'t>(
                 }
             }
             None if children.iter().any(|c| c.kind() == "namespace_export") => {}
-            None => facts.reexports.push((from, "*".into(), "*".into())),
+            None => {
+                if let Some(family) = Family::of_package(&from) {
+                    // `export * from '@amplitude/…'`: the SDK's functions, read by name.
+                    for (name, _) in crate::mapping::TABLE {
+                        facts.exports.insert(
+                            name.to_string(),
+                            Linked {
+                                id: res.env.shared(family, &crate::resolve::Instance::Default),
+                                family,
+                                instance: crate::resolve::Instance::Default,
+                                kind: LinkedKind::Function(name.to_string()),
+                                origin: format!("the SDK re-exported by {}", res.env.file),
+                            },
+                        );
+                    }
+                }
+                facts.reexports.push((from, "*".into(), "*".into()))
+            }
         }
         return;
     }

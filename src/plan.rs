@@ -17,6 +17,7 @@ use tree_sitter::Node;
 
 mod calls;
 mod instance;
+mod mentions;
 mod names;
 mod types;
 
@@ -81,6 +82,8 @@ pub fn plan(res: &Resolution, handed: &[HandedOver]) -> Plan {
     p.stored_clients();
     p.types();
     p.ambient();
+    p.typed_params();
+    p.mentions();
     p.imports();
     p.leftover_uses();
     p.endpoints();
@@ -443,6 +446,19 @@ impl<'r, 't> Planner<'r, 't> {
                 message: "`interface Window { amplitude }` types the snippet's global `window.amplitude`: type `window.mixpanel` instead once its uses are migrated (mixpanel-browser exports the `Mixpanel` type)".into(),
                 fixable: false,
                 note: None,
+            });
+        }
+    }
+
+    /// A parameter typed as an Amplitude client receives a client amp2mp does not follow
+    /// across calls: it keeps the package's shared client on Amplitude.
+    fn typed_params(&mut self) {
+        for (ident, ty, family) in &self.res.typed_params {
+            let id = self.res.env.shared(*family, &Instance::Default);
+            self.uses.push(id.clone());
+            let name = self.text(*ident);
+            self.block(&id, ident.start_byte(), || {
+                format!("`{name}` is a parameter typed `{ty}`: amp2mp does not follow the client passed in")
             });
         }
     }
@@ -875,10 +891,15 @@ impl<'r, 't> Planner<'r, 't> {
             let finding = match as_type {
                 Some(ty) => {
                     let subject = self.src[ty.byte_range()].to_string();
+                    let message = if types::is_client_type(&subject) {
+                        format!("Amplitude type `{subject}` stays while its client stays on Amplitude: it becomes `Mixpanel` from mixpanel-browser with the client")
+                    } else {
+                        format!("Amplitude type `{subject}` has no direct Mixpanel counterpart (mixpanel-browser exports Mixpanel, Config, Dict, People, Group): migrate by hand")
+                    };
                     Finding {
                         range: ty.byte_range(),
                         rule: rule::TYPE,
-                        message: format!("Amplitude type `{subject}` has no direct Mixpanel counterpart (mixpanel-browser exports Mixpanel, Config, Dict, People, Group): migrate by hand"),
+                        message,
                         subject,
                         fixable: false,
                         note: None,

@@ -42,6 +42,8 @@ pub struct Import {
     /// Where the statement is (also when it may not be removed), for reports.
     pub range: Range<usize>,
     pub is_require: bool,
+    /// A lazy load (`await import('x')`, `await require('x')`), as written.
+    pub lazy: Option<String>,
     pub quote: char,
     pub semicolon: bool,
     pub bindings: Vec<ImportBinding>,
@@ -186,6 +188,9 @@ pub struct Resolution<'t> {
     /// `interface Window { amplitude: … }`.
     pub ambient: Vec<Node<'t>>,
     pub window_types: Vec<Node<'t>>,
+    /// Parameters typed as an Amplitude client (`client: AmplitudeClient`): the parameter's
+    /// name and the type as written. The value passed in is not followed across calls.
+    pub typed_params: Vec<(Node<'t>, String, Family)>,
     /// Assignments to a member (`module.exports = c`, `window.a = c`): (assignment, member,
     /// value).
     pub slot_writes: Vec<(Node<'t>, Node<'t>, Node<'t>)>,
@@ -232,6 +237,12 @@ impl<'t> Resolution<'t> {
                 names.insert(source[n.byte_range()].to_string());
             }
         }
+        let typed_params = typed_parameters(root, source, &anchored);
+        names.extend(
+            typed_params
+                .iter()
+                .map(|(n, _, _)| source[n.byte_range()].to_string()),
+        );
         let scopes = Scopes::build(tree, source, &names, &queries.kinds);
         names.extend(["amplitude".to_string(), "window".to_string()]);
         // The globals of the page's classic scripts, read by their bare names.
@@ -348,8 +359,10 @@ impl<'t> Resolution<'t> {
             slot_writes,
             ambient: Vec::new(),
             window_types: Vec::new(),
+            typed_params,
         };
         (res.ambient, res.window_types) = ambient_globals(root, source);
+        res.store_typed_params();
         res.resolve_stores(&stores);
         res
     }
@@ -402,6 +415,28 @@ impl<'t> Resolution<'t> {
 
     fn text(&self, n: Node) -> &'t str {
         &self.source[n.byte_range()]
+    }
+
+    /// Parameters typed as an Amplitude client hold the package's shared client, as far as
+    /// this file can tell: their reads are its uses (and the planner blocks it).
+    fn store_typed_params(&mut self) {
+        for &(ident, _, family) in &self.typed_params {
+            let Some(b) = self.scopes.resolve_node(ident, self.source) else {
+                continue;
+            };
+            self.stored
+                .entry(StoreKey::Var(b))
+                .or_insert_with(|| StoredClient {
+                    display: self.source[ident.byte_range()].to_string(),
+                    id: self.env.shared(family, &Instance::Default),
+                    origin: Origin::Import,
+                    family,
+                    instance: Instance::Default,
+                    sites: Vec::new(),
+                    ambiguous: false,
+                    uses: Vec::new(),
+                });
+        }
     }
 
     fn resolve_stores(&mut self, stores: &[Store<'t>]) {
@@ -993,6 +1028,102 @@ fn error_ranges(tree: &Tree) -> Vec<Range<usize>> {
     }
 }
 
+/// The SDKs' client types, by their exported names.
+const CLIENT_TYPES: [&str; 4] = [
+    "AmplitudeClient",
+    "BrowserClient",
+    "NodeClient",
+    "ReactNativeClient",
+];
+
+/// Parameters whose type is an Amplitude client type imported by `imports`
+/// (`client: AmplitudeClient`, `c: amplitude.Types.BrowserClient | null`): each parameter's name
+/// and its type's text.
+fn typed_parameters<'t>(
+    root: Node<'t>,
+    source: &str,
+    imports: &[(Import, Node<'t>)],
+) -> Vec<(Node<'t>, String, Family)> {
+    let mut out: Vec<(Node<'t>, String, Family)> = Vec::new();
+    for (import, _) in imports {
+        let Some(family) = Family::of_package(&import.source) else {
+            continue;
+        };
+        for b in &import.bindings {
+            let local = b.binding.name.as_str();
+            let direct =
+                matches!(&b.imported, Imported::Named(n) if CLIENT_TYPES.contains(&n.as_str()));
+            let module = b.imported == Imported::Module
+                || matches!(&b.imported, Imported::Named(n) if n == "Types");
+            if !direct && !module {
+                continue;
+            }
+            for at in word_offsets(source, local) {
+                let Some(node) = root.descendant_for_byte_range(at, at + local.len()) else {
+                    continue;
+                };
+                if node.kind() != "type_identifier" && node.kind() != "identifier" {
+                    continue;
+                }
+                let mut ty = node;
+                while let Some(p) = ty.parent() {
+                    if matches!(p.kind(), "nested_identifier" | "nested_type_identifier") {
+                        ty = p;
+                    } else {
+                        break;
+                    }
+                }
+                let text = &source[ty.byte_range()];
+                let last = text.rsplit('.').next().unwrap_or(text);
+                let named = if ty.id() == node.id() {
+                    direct && node.kind() == "type_identifier"
+                } else {
+                    module && CLIENT_TYPES.contains(&last)
+                };
+                if !named {
+                    continue;
+                }
+                if let Some(param) = annotated_parameter(ty) {
+                    if !out.iter().any(|(n, _, _)| n.id() == param.id()) {
+                        out.push((param, text.to_string(), family));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The identifier of the parameter whose type annotation is `ty` (or a union holding it:
+/// `T | null`), if any.
+fn annotated_parameter(ty: Node) -> Option<Node> {
+    let mut n = ty.parent()?;
+    while matches!(n.kind(), "union_type" | "parenthesized_type") {
+        n = n.parent()?;
+    }
+    if n.kind() != "type_annotation" {
+        return None;
+    }
+    let param = n.parent()?;
+    if !matches!(param.kind(), "required_parameter" | "optional_parameter") {
+        return None;
+    }
+    let pattern = param.child_by_field_name("pattern")?;
+    (pattern.kind() == "identifier").then_some(pattern)
+}
+
+/// The offsets where `word` occurs in `src` as a whole identifier.
+pub(crate) fn word_offsets<'s>(src: &'s str, word: &'s str) -> impl Iterator<Item = usize> + 's {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    src.match_indices(word)
+        .filter(move |(i, _)| {
+            let before = src[..*i].chars().next_back();
+            let after = src[i + word.len()..].chars().next();
+            !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+        })
+        .map(|(i, _)| i)
+}
+
 /// TypeScript's declarations of the snippet's globals at the top of a file (also inside
 /// `declare global { … }`): the `amplitude` names of `declare const|let|var amplitude`, and the
 /// `amplitude` property signatures of `interface Window`.
@@ -1568,6 +1699,7 @@ fn collect_imports<'t>(
                     statement: Some(stmt.byte_range()),
                     range: stmt.byte_range(),
                     is_require: false,
+                    lazy: None,
                     quote: string_style(s, source),
                     semicolon: source[stmt.byte_range()].ends_with(';'),
                     bindings: Vec::new(),
@@ -1609,13 +1741,15 @@ fn collect_requires<'t>(
     matches: &[Match<'t>],
     source: &'t str,
 ) -> Vec<(Import, Node<'t>)> {
-    let [decl, src, default, imported, alias, specifier] = [
+    let [decl, src, default, imported, alias, specifier, require, lazy] = [
         "declarator",
         "source",
         "default",
         "imported",
         "alias",
         "specifier",
+        "require",
+        "lazy",
     ]
     .map(|n| q.capture(n));
     let mut by_node: HashMap<usize, (Import, Node<'t>)> = HashMap::new();
@@ -1623,6 +1757,11 @@ fn collect_requires<'t>(
         let (Some(d), Some(s)) = (capture(m, decl), capture(m, src)) else {
             return;
         };
+        // `(#eq? @require "require")` does not hold inside an alternation: checked here.
+        if capture(m, require).is_some_and(|r| &source[r.byte_range()] != "require") {
+            return;
+        }
+        let lazy = capture(m, lazy).map(|l| format!("await {}", &source[l.byte_range()]));
         let declaration = d.parent();
         let statement = declaration
             .filter(|p| {
@@ -1642,6 +1781,7 @@ fn collect_requires<'t>(
                     statement,
                     range,
                     is_require: true,
+                    lazy,
                     quote: string_style(s, source),
                     semicolon,
                     bindings: Vec::new(),
@@ -1653,7 +1793,11 @@ fn collect_requires<'t>(
             (local, Imported::Module, None)
         } else if let Some(name) = capture(m, imported) {
             let local = capture(m, alias).unwrap_or(name);
-            let what = Imported::Named(source[name.byte_range()].to_string());
+            let what = match &source[name.byte_range()] {
+                // `const { default: a } = await import('x')`: the module object.
+                "default" => Imported::Module,
+                n => Imported::Named(n.to_string()),
+            };
             (local, what, capture(m, specifier).map(|n| n.byte_range()))
         } else {
             return;

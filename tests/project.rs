@@ -1165,3 +1165,48 @@ amplitudeClient.init('API_KEY');
         ],
     );
 }
+
+/// A barrel re-exports the SDK itself (`export * from '@amplitude/analytics-browser'`): the
+/// functions its consumers import are the SDK's, and amp2mp does not rewrite the barrel, so the
+/// package's client is left whole, in the module that inits it too, and every use is reported.
+#[test]
+fn sdk_reexport_barrel_left_whole() {
+    let tmp = tempdir();
+    let dir = write_project(
+        &tmp,
+        &[
+            (
+                "src/lib/analytics.ts",
+                "export * from '@amplitude/analytics-browser';\n",
+            ),
+            (
+                "src/main.ts",
+                "import { init } from '@amplitude/analytics-browser';\n\ninit('KEY');\n",
+            ),
+            (
+                "src/pages/cart.ts",
+                "import { track } from '../lib/analytics';\n\nexport const added = (sku: string) => track('Added', { sku });\n",
+            ),
+        ],
+    );
+    let before = texts(&dir);
+    let apply = amp2mp(&dir, &["apply", "--allow-dirty", "."]);
+    assert_eq!(apply.code, 0, "{}", apply.stderr);
+    assert_eq!(texts(&dir), before, "apply changed a client left whole");
+    let (code, findings) = check_json(&dir);
+    assert_eq!(code, 1);
+    let at = |path: &str, line: u64| {
+        finding_at(&findings, path, line)
+            .unwrap_or_else(|| panic!("no finding at {path}:{line}: {findings:#?}"))
+            .clone()
+    };
+    assert_eq!(
+        at("src/lib/analytics.ts", 1)["message"],
+        "re-export of `@amplitude/analytics-browser`: the modules that import it call Amplitude: migrate them, then remove it"
+    );
+    assert_eq!(
+        at("src/main.ts", 3)["message"],
+        "Amplitude `init`: left: 2 of 3 uses of the SDK re-exported by src/lib/analytics.ts cannot be rewritten: src/lib/analytics.ts:1: `export … from '@amplitude/analytics-browser'` hands the SDK to other modules"
+    );
+    assert_eq!(at("src/pages/cart.ts", 3)["rule"], "amplitude-call");
+}

@@ -73,6 +73,15 @@ impl<'t> Planner<'_, 't> {
             };
             if source == LEGACY_NODE {
                 if let Some(var) = module_declarator(call.node, self.src) {
+                    // The client the init makes is migrated whole or not at all.
+                    let left = self
+                        .res
+                        .stored
+                        .values()
+                        .any(|s| s.display == var && self.res.env.left.contains_key(&s.id));
+                    if left {
+                        continue;
+                    }
                     found.push(Instance {
                         family: client.family,
                         init: call.node.id(),
@@ -123,6 +132,17 @@ impl<'t> Planner<'_, 't> {
         })
     }
 
+    /// For the legacy Node SDK's `const client = Amplitude.init(key)` whose client is left
+    /// whole: why.
+    fn held_back(&self, call: &Call<'t>) -> Option<String> {
+        let var = module_declarator(call.node, self.src)?;
+        self.res
+            .stored
+            .values()
+            .filter(|s| s.display == var)
+            .find_map(|s| self.res.env.left.get(&s.id).cloned())
+    }
+
     /// Why a call of an instance SDK is left alone when the file creates no client.
     fn no_client(&self, client: &Client) -> String {
         let legacy = !self.res.source_of(client).is_some_and(supported);
@@ -147,7 +167,9 @@ impl<'t> Planner<'_, 't> {
             .as_ref()
             .filter(|i| i.family == client.family && self.belongs(i, client, call))
         else {
-            return Err(self.no_client(client));
+            return Err(self
+                .held_back(call)
+                .unwrap_or_else(|| self.no_client(client)));
         };
         if client.instance != Named::Default {
             return Err("a named instance (getInstance('name')): the file's one Mixpanel client is the default one; migrate by hand".into());

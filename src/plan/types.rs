@@ -23,6 +23,13 @@ fn map_type(path: &str) -> Option<(&'static str, &'static str)> {
     })
 }
 
+/// Whether a type as written names an Amplitude client type (`AmplitudeClient`,
+/// `amplitude.AmplitudeClient`), the types that follow their client.
+pub(super) fn is_client_type(text: &str) -> bool {
+    let last = text.rsplit('.').next().unwrap_or(text);
+    map_type(last) == Some(("Mixpanel", "Mixpanel"))
+}
+
 /// The whole type a reference starts (`amp.Types.BrowserOptions` for `amp`), when the
 /// reference is in a type position.
 pub(super) fn type_around(node: Node) -> Option<Node> {
@@ -93,6 +100,9 @@ impl Planner<'_, '_> {
                 found.push((ty.byte_range(), to, name, r.node_id, text.to_string()));
             }
         }
+        // Types follow their client: the client type stays while a client of this file is left.
+        let left = self.uses.iter().any(|u| self.res.env.left.contains_key(u));
+        found.retain(|f| !(left && f.2 == "Mixpanel"));
         let allowed: Vec<Range<usize>> = found
             .iter()
             .map(|f| f.0.clone())
