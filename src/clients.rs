@@ -112,6 +112,11 @@ impl ClientId {
     pub fn created(file: &str, at: usize) -> ClientId {
         ClientId(format!("{file}@{at}"))
     }
+
+    /// The client the function `name` of `file` returns (typed as a client).
+    pub fn returned(file: &str, name: &str) -> ClientId {
+        ClientId(format!("{file}::{name}()"))
+    }
 }
 
 /// What a name that another module hands over denotes.
@@ -126,6 +131,9 @@ pub enum LinkedKind {
     /// An object that keeps the client in this property (`export default { client }`): the
     /// client is read as `name.property`.
     Holder(String),
+    /// A function that returns a client (`useAnalytics(): Types.BrowserClient`): the client is
+    /// read as `name()`.
+    Factory,
 }
 
 /// An Amplitude client as another module hands it over.
@@ -198,6 +206,9 @@ pub struct Env {
 impl ClientId {
     /// The client in words, for messages.
     pub fn describe(&self) -> String {
+        if let Some((file, call)) = self.0.strip_suffix("()").and_then(|s| s.rsplit_once("::")) {
+            return format!("the client `{call}()` of {file} returns");
+        }
         let (scope, id) = match self.0.split_once('|') {
             Some((scope, id)) => (format!(" in {scope}"), id),
             None => (String::new(), self.0.as_str()),

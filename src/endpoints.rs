@@ -29,7 +29,13 @@ const HOSTS: [&str; 3] = [
 pub fn scan(src: &str, root: Node) -> Vec<Hit> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
-    let needles = ["amplitude.com", "/2/httpapi"];
+    let needles = [
+        "amplitude.com",
+        "/2/httpapi",
+        "/libs/amplitude-",
+        "/amplitude-js@",
+        "/@amplitude/",
+    ];
     for needle in needles {
         for (at, _) in src.match_indices(needle) {
             let Some(string) = enclosing_string(root, at, at + needle.len()) else {
@@ -63,7 +69,13 @@ fn enclosing_string(root: Node, start: usize, end: usize) -> Option<Node> {
 fn classify(text: &str, range: Range<usize>) -> Option<Hit> {
     let lower = text.to_ascii_lowercase();
     let subject = text.trim_matches(['\'', '"', '`']).to_string();
-    if lower.contains("cdn.amplitude.com") {
+    // The snippet's own host, an older copy of it (`d24n15hnbwhuhn.cloudfront.net/libs/
+    // amplitude-3.4.0-min.gz.js`), or the package from a public CDN.
+    let url = lower.contains("//");
+    let snippet = lower.contains("cdn.amplitude.com")
+        || (url && lower.contains("/libs/amplitude-") && lower.contains(".js"))
+        || (url && (lower.contains("/amplitude-js@") || lower.contains("/@amplitude/")));
+    if snippet {
         return Some(Hit {
             range,
             rule: SNIPPET,
@@ -120,6 +132,20 @@ mod tests {
         assert_eq!(
             h[3].subject,
             "https://cdn.amplitude.com/libs/amplitude-8.21.9-min.gz.js"
+        );
+    }
+
+    #[test]
+    fn older_snippet_hosts_and_public_cdns() {
+        let src = "r.src=\"https://d24n15hnbwhuhn.cloudfront.net/libs/amplitude-3.4.0-min.gz.js\";\nconst a = 'https://cdn.jsdelivr.net/npm/amplitude-js@8.21.9/amplitude.min.js';\nconst b = '//unpkg.com/@amplitude/analytics-browser@2/lib/index.js';\nimport x from '@amplitude/analytics-browser';\nconst c = 'see /libs/amplitude-notes.md';\n";
+        let subjects: Vec<String> = hits(src).into_iter().map(|h| h.subject).collect();
+        assert_eq!(
+            subjects,
+            [
+                "https://d24n15hnbwhuhn.cloudfront.net/libs/amplitude-3.4.0-min.gz.js",
+                "https://cdn.jsdelivr.net/npm/amplitude-js@8.21.9/amplitude.min.js",
+                "//unpkg.com/@amplitude/analytics-browser@2/lib/index.js",
+            ]
         );
     }
 }

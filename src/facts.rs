@@ -31,6 +31,24 @@ pub fn collect<'t>(res: &Resolution<'t>) -> (Facts, Vec<Site<'t>>) {
     for &(_, member, value) in &res.slot_writes {
         slot_write(res, member, value, &mut facts, &mut sites);
     }
+    for call in &res.calls {
+        plugin_inject(res, call, &mut facts, &mut sites);
+    }
+    for (ident, _, family, exported) in &res.typed_returns {
+        if *exported {
+            let name = text(res, *ident);
+            facts.exports.insert(
+                name.to_string(),
+                Linked {
+                    id: crate::clients::ClientId::returned(&res.env.file, name),
+                    family: *family,
+                    instance: crate::resolve::Instance::Default,
+                    kind: LinkedKind::Factory,
+                    origin: String::new(),
+                },
+            );
+        }
+    }
     if is_classic_script(res) {
         classic_globals(res, &mut facts, &mut sites);
     }
@@ -211,6 +229,10 @@ fn export_statement<'t>(
         return;
     }
     if let Some(decl) = stmt.child_by_field_name("declaration") {
+        if decl.kind() == "function_declaration" {
+            returned_client(res, decl, facts);
+            return;
+        }
         let mut c = decl.walk();
         for d in decl.named_children(&mut c) {
             if d.kind() != "variable_declarator" {
@@ -244,6 +266,39 @@ fn export_statement<'t>(
                 .unwrap_or_else(|| text(res, name).to_string());
             if name.kind() == "identifier" {
                 hand_over(res, name, &alias, facts, sites);
+            }
+        }
+    }
+}
+
+/// An exported function that returns a client (`return amp`, `return createInstance()`):
+/// consumers that call it hold that client. The `return` is a use of the client that amp2mp
+/// does not rewrite, so the client is left whole and every consumer's use is reported with it.
+fn returned_client<'t>(res: &Resolution<'t>, function: Node<'t>, facts: &mut Facts) {
+    let (Some(name), Some(body)) = (
+        function.child_by_field_name("name"),
+        function.child_by_field_name("body"),
+    ) else {
+        return;
+    };
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        match n.kind() {
+            "function_declaration" | "function_expression" | "arrow_function" | "class_body" => {
+                continue
+            }
+            "return_statement" => {
+                let client = n.named_child(0).and_then(|v| res.receiver(unwrap(v)));
+                if let Some(client) = client {
+                    let mut l = linked(&client, res);
+                    l.kind = LinkedKind::Factory;
+                    facts.exports.insert(text(res, name).to_string(), l);
+                    return;
+                }
+            }
+            _ => {
+                let mut c = n.walk();
+                stack.extend(n.named_children(&mut c));
             }
         }
     }
@@ -328,6 +383,37 @@ fn slot_write<'t>(
         }
         _ => {}
     }
+}
+
+/// A Nuxt plugin's `inject('amplitude', value)` (Nuxt 2) or `nuxtApp.provide('amplitude',
+/// value)` (Nuxt 3): components read the value as `this.$amplitude`.
+fn plugin_inject<'t>(
+    res: &Resolution<'t>,
+    call: &crate::resolve::Call<'t>,
+    facts: &mut Facts,
+    sites: &mut Vec<Site<'t>>,
+) {
+    let name = text(res, call.name);
+    let injects = match call.receiver {
+        None => name == "inject",
+        Some(_) => name == "provide",
+    };
+    if !injects {
+        return;
+    }
+    let mut c = call.args.walk();
+    let args: Vec<Node<'t>> = call.args.named_children(&mut c).collect();
+    let [key, value] = args.as_slice() else {
+        return;
+    };
+    if key.kind() != "string" {
+        return;
+    }
+    let key = text(res, *key).trim_matches(|c| c == '\'' || c == '"');
+    if key.is_empty() || !key.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        return;
+    }
+    slot(res, *value, Slot::This, &format!("${key}"), facts, sites);
 }
 
 fn slot<'t>(

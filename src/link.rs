@@ -461,11 +461,13 @@ impl Project {
                 .next()
                 .is_some_and(|f| f.starts_with("index."))
         }) {
-            // `./index`, and the directory named by dots alone: `'.'`, `'..'`, `'../'`.
+            // `./index`, and the directory named by dots alone: `'.'`, `'..'`, `'../'`, and
+            // `'../..'`, `'../../'`, `'./..'` by their ends.
             out.push("index".to_string());
             for q in ['\'', '"'] {
                 for dots in [".", "..", "./", "../"] {
                     out.push(format!("{q}{dots}{q}"));
+                    out.push(format!("/{dots}{q}"));
                 }
             }
         }

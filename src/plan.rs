@@ -458,7 +458,22 @@ impl<'r, 't> Planner<'r, 't> {
             self.uses.push(id.clone());
             let name = self.text(*ident);
             self.block(&id, ident.start_byte(), || {
-                format!("`{name}` is a parameter typed `{ty}`: amp2mp does not follow the client passed in")
+                if ident.kind() == "shorthand_property_identifier_pattern" {
+                    format!("`{name}` is read from a property typed `{ty}`: amp2mp does not follow clients kept in objects of that type")
+                } else {
+                    format!("`{name}` is a parameter typed `{ty}`: amp2mp does not follow the client passed in")
+                }
+            });
+        }
+        for (ident, ty, _, exported) in &self.res.typed_returns {
+            if !exported {
+                continue;
+            }
+            let name = self.text(*ident);
+            let id = ClientId::returned(&self.res.env.file, name);
+            self.uses.push(id.clone());
+            self.block(&id, ident.start_byte(), || {
+                format!("`{name}()` returns a client typed `{ty}`: amp2mp does not follow what a function returns")
             });
         }
     }

@@ -191,6 +191,9 @@ pub struct Resolution<'t> {
     /// Parameters typed as an Amplitude client (`client: AmplitudeClient`): the parameter's
     /// name and the type as written. The value passed in is not followed across calls.
     pub typed_params: Vec<(Node<'t>, String, Family)>,
+    /// Functions whose return type is an Amplitude client: the function's name, the type as
+    /// written, and whether the function is exported.
+    pub typed_returns: Vec<(Node<'t>, String, Family, bool)>,
     /// Assignments to a member (`module.exports = c`, `window.a = c`): (assignment, member,
     /// value).
     pub slot_writes: Vec<(Node<'t>, Node<'t>, Node<'t>)>,
@@ -237,7 +240,7 @@ impl<'t> Resolution<'t> {
                 names.insert(source[n.byte_range()].to_string());
             }
         }
-        let typed_params = typed_parameters(root, source, &anchored);
+        let (typed_params, typed_returns) = typed_parameters(root, source, &anchored);
         names.extend(
             typed_params
                 .iter()
@@ -360,6 +363,7 @@ impl<'t> Resolution<'t> {
             ambient: Vec::new(),
             window_types: Vec::new(),
             typed_params,
+            typed_returns,
         };
         (res.ambient, res.window_types) = ambient_globals(root, source);
         res.store_typed_params();
@@ -443,10 +447,15 @@ impl<'t> Resolution<'t> {
         // First the stores whose value is a client, then everything else stored in the same place.
         // Keys cost a walk up the tree, so only stores that hold a client, or share a name
         // with one, get one.
-        let clients: Vec<Option<Client>> = stores
+        let values: Vec<Option<(Client, bool)>> = stores
             .iter()
-            .map(|s| s.value.and_then(|v| self.client_expr(v)))
+            .map(|s| s.value.and_then(|v| self.stored_value(v)))
             .collect();
+        let conditional: Vec<bool> = values
+            .iter()
+            .map(|v| v.as_ref().is_some_and(|v| v.1))
+            .collect();
+        let clients: Vec<Option<Client>> = values.into_iter().map(|v| v.map(|v| v.0)).collect();
         let client_names: HashSet<&str> = stores
             .iter()
             .zip(&clients)
@@ -454,7 +463,8 @@ impl<'t> Resolution<'t> {
             .filter_map(|(s, _)| s.target_text(self.source))
             .collect();
         let mut keyed: Vec<(StoreKey, &Store<'t>, Option<Client>)> = Vec::new();
-        for (s, client) in stores.iter().zip(clients) {
+        let mut conditional_keys: Vec<StoreKey> = Vec::new();
+        for ((s, client), conditional) in stores.iter().zip(clients).zip(conditional) {
             let named = s
                 .target_text(self.source)
                 .is_some_and(|n| client_names.contains(n));
@@ -464,6 +474,9 @@ impl<'t> Resolution<'t> {
             let Some(key) = self.store_key(s) else {
                 continue;
             };
+            if conditional {
+                conditional_keys.push(key.clone());
+            }
             keyed.push((key, s, client));
         }
         let client_fields: HashSet<String> = self
@@ -498,6 +511,12 @@ impl<'t> Resolution<'t> {
                     entry.ambiguous = true;
                 }
                 entry.sites.push(store_site(s, self.source));
+            }
+        }
+        // `x = cond ? amplitude.getInstance() : null`: a client only sometimes.
+        for key in &conditional_keys {
+            if let Some(entry) = self.stored.get_mut(key) {
+                entry.ambiguous = true;
             }
         }
         for (key, s, client) in &keyed {
@@ -694,6 +713,37 @@ impl<'t> Resolution<'t> {
         None
     }
 
+    /// The client a stored value holds, and whether only conditionally: a client expression,
+    /// React's `useMemo(() => client, deps)`, or one branch of `cond ? client : other`.
+    fn stored_value(&self, value: Node<'t>) -> Option<(Client, bool)> {
+        if let Some(c) = self.client_expr(value) {
+            return Some((c, false));
+        }
+        let v = unwrap(value);
+        match v.kind() {
+            "await_expression" => self.stored_value(v.named_child(0)?),
+            "ternary_expression" => {
+                let a = v.child_by_field_name("consequence")?;
+                let b = v.child_by_field_name("alternative")?;
+                self.client_expr(a)
+                    .or_else(|| self.client_expr(b))
+                    .map(|c| (c, true))
+            }
+            "call_expression" => {
+                let f = v.child_by_field_name("function")?;
+                if self.text(f) != "useMemo" {
+                    return None;
+                }
+                let arrow = v.child_by_field_name("arguments")?.named_child(0)?;
+                let body = arrow
+                    .child_by_field_name("body")
+                    .filter(|_| arrow.kind() == "arrow_function")?;
+                self.client_expr(body).map(|c| (c, false))
+            }
+            _ => None,
+        }
+    }
+
     /// If `call` produces an Amplitude client (`getInstance`, `createInstance`), that client.
     pub fn producer(&self, call: &Call<'t>) -> Option<Client> {
         let name = self.text(call.name);
@@ -709,7 +759,8 @@ impl<'t> Resolution<'t> {
                                 .is_some_and(|l| l.kind == LinkedKind::Module)
                     }
                     Root::Global | Root::Window => true,
-                    Root::Stored(_) | Root::Slot => false,
+                    Root::Slot => self.slot_kind(recv) == Some(LinkedKind::Module),
+                    Root::Stored(_) => false,
                 };
                 if !module || !base.producers.is_empty() {
                     return None;
@@ -746,6 +797,15 @@ impl<'t> Resolution<'t> {
                     return None;
                 }
                 let b = self.scopes.resolve_node(call.name, self.source)?;
+                if let Some(l) = self
+                    .linked
+                    .get(&b)
+                    .filter(|l| l.kind == LinkedKind::Factory)
+                {
+                    let mut c = self.linked_client(l, Root::Import(b.clone()), call.name);
+                    c.producers.push(call.node.id());
+                    return Some(c);
+                }
                 match self.import_binding(&b)? {
                     (family, Imported::Named(n)) if n == "createInstance" => Some(Client {
                         origin: Origin::Import,
@@ -795,7 +855,31 @@ impl<'t> Resolution<'t> {
     /// The client a global `window.NAME` / `this.NAME` slot holds, if a module fills it.
     fn slot_client(&self, slot: Slot, name: &str, at: Node<'t>) -> Option<Client> {
         let l = self.env.slots.get(&(slot, name.to_string()))?;
-        (l.kind == LinkedKind::Instance).then(|| self.linked_client(l, Root::Slot, at))
+        matches!(l.kind, LinkedKind::Instance | LinkedKind::Module)
+            .then(|| self.linked_client(l, Root::Slot, at))
+    }
+
+    /// What a global slot read (`this.$amplitude`, `window.tracker`, a classic script's global)
+    /// holds, if a module fills it.
+    fn slot_kind(&self, expr: Node<'t>) -> Option<LinkedKind> {
+        let expr = unwrap(expr);
+        let (slot, name) = match expr.kind() {
+            "identifier" => (Slot::Window, self.text(expr)),
+            "member_expression" => {
+                let object = unwrap(expr.child_by_field_name("object")?);
+                let name = self.text(expr.child_by_field_name("property")?);
+                match (object.kind(), self.text(object)) {
+                    ("this", _) => (Slot::This, name),
+                    ("identifier", "window" | "globalThis") => (Slot::Window, name),
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        };
+        self.env
+            .slots
+            .get(&(slot, name.to_string()))
+            .map(|l| l.kind.clone())
     }
 
     /// The Amplitude client a receiver expression denotes, if any.
@@ -827,7 +911,12 @@ impl<'t> Resolution<'t> {
                             });
                         }
                         if let Some(l) = self.linked.get(&b) {
-                            if matches!(l.kind, LinkedKind::Function(_) | LinkedKind::Holder(_)) {
+                            if matches!(
+                                l.kind,
+                                LinkedKind::Function(_)
+                                    | LinkedKind::Holder(_)
+                                    | LinkedKind::Factory
+                            ) {
                                 return None;
                             }
                             return Some(self.linked_client(l, Root::Import(b), expr));
@@ -1028,6 +1117,11 @@ fn error_ranges(tree: &Tree) -> Vec<Range<usize>> {
     }
 }
 
+/// Client-typed parameters (and destructured properties): name, type as written, family.
+type TypedParams<'t> = Vec<(Node<'t>, String, Family)>;
+/// Client-typed function returns: name, type as written, family, exported.
+type TypedReturns<'t> = Vec<(Node<'t>, String, Family, bool)>;
+
 /// The SDKs' client types, by their exported names.
 const CLIENT_TYPES: [&str; 4] = [
     "AmplitudeClient",
@@ -1043,8 +1137,9 @@ fn typed_parameters<'t>(
     root: Node<'t>,
     source: &str,
     imports: &[(Import, Node<'t>)],
-) -> Vec<(Node<'t>, String, Family)> {
+) -> (TypedParams<'t>, TypedReturns<'t>) {
     let mut out: Vec<(Node<'t>, String, Family)> = Vec::new();
+    let mut returns: Vec<(Node<'t>, String, Family, bool)> = Vec::new();
     for (import, _) in imports {
         let Some(family) = Family::of_package(&import.source) else {
             continue;
@@ -1087,11 +1182,73 @@ fn typed_parameters<'t>(
                     if !out.iter().any(|(n, _, _)| n.id() == param.id()) {
                         out.push((param, text.to_string(), family));
                     }
+                } else if let Some(prop) = annotated_property(ty, source) {
+                    // `{ amp }` destructured from an object whose type keeps a client in
+                    // `amp` (a store's state: `amp: BrowserClient | null`).
+                    for at in word_offsets(source, prop) {
+                        let Some(n) = root.descendant_for_byte_range(at, at + prop.len()) else {
+                            continue;
+                        };
+                        let read = n.kind() == "shorthand_property_identifier_pattern"
+                            && n.parent().is_some_and(|p| p.kind() == "object_pattern");
+                        if read && !out.iter().any(|(x, _, _)| x.id() == n.id()) {
+                            out.push((n, text.to_string(), family));
+                        }
+                    }
+                } else if let Some((name, exported)) = annotated_return(ty) {
+                    if !returns.iter().any(|(n, ..)| n.id() == name.id()) {
+                        returns.push((name, text.to_string(), family, exported));
+                    }
                 }
             }
         }
     }
-    out
+    (out, returns)
+}
+
+/// The name of the property whose type annotation is `ty` (`amp: BrowserClient | null` in an
+/// interface or a type literal), if any.
+fn annotated_property<'s>(ty: Node, source: &'s str) -> Option<&'s str> {
+    let mut n = ty.parent()?;
+    while matches!(n.kind(), "union_type" | "parenthesized_type") {
+        n = n.parent()?;
+    }
+    if n.kind() != "type_annotation" {
+        return None;
+    }
+    let sig = n.parent().filter(|p| p.kind() == "property_signature")?;
+    let name = sig.child_by_field_name("name")?;
+    (name.kind() == "property_identifier").then(|| &source[name.byte_range()])
+}
+
+/// The name of the function whose return type is `ty` (`function f(): T`, `const f = (): T =>
+/// …`), and whether it is exported.
+fn annotated_return(ty: Node) -> Option<(Node, bool)> {
+    let mut n = ty.parent()?;
+    while matches!(n.kind(), "union_type" | "parenthesized_type") {
+        n = n.parent()?;
+    }
+    if n.kind() != "type_annotation" {
+        return None;
+    }
+    let f = n.parent()?;
+    let (name, holder) = match f.kind() {
+        "function_declaration" => (f.child_by_field_name("name")?, f),
+        "arrow_function" | "function_expression" => {
+            let d = f.parent().filter(|d| d.kind() == "variable_declarator")?;
+            (d.child_by_field_name("name")?, d.parent()?)
+        }
+        _ => return None,
+    };
+    if f.child_by_field_name("return_type")
+        .is_none_or(|r| r.id() != n.id())
+    {
+        return None;
+    }
+    let exported = holder
+        .parent()
+        .is_some_and(|p| p.kind() == "export_statement");
+    (name.kind() == "identifier").then_some((name, exported))
 }
 
 /// The identifier of the parameter whose type annotation is `ty` (or a union holding it:
@@ -1252,15 +1409,21 @@ fn class_name(node: Node) -> Option<ClassName> {
 }
 
 /// The node id of the class around `node` (its `class_body`).
+/// The class body whose `this` a member reads, or else the outermost object literal around it
+/// (a Vue options-API component: `export default { data() {…}, methods: {…} }`, whose methods
+/// share `this`).
 fn enclosing_class(node: Node) -> Option<usize> {
     let mut n = node.parent();
+    let mut object = None;
     while let Some(p) = n {
-        if p.kind() == "class_body" {
-            return Some(p.id());
+        match p.kind() {
+            "class_body" => return Some(p.id()),
+            "object" => object = Some(p.id()),
+            _ => {}
         }
         n = p.parent();
     }
-    None
+    object
 }
 
 fn field_name(member: Node, source: &str) -> String {
