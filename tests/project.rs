@@ -1210,3 +1210,56 @@ fn sdk_reexport_barrel_left_whole() {
     );
     assert_eq!(at("src/pages/cart.ts", 3)["rule"], "amplitude-call");
 }
+
+/// A Nuxt 2 plugin injects the package object (`inject('amplitude', amplitude)`); pages read it
+/// as `this.$amplitude.getInstance()` in `.vue` files that never import Amplitude. The plugin
+/// hands over the Mixpanel object instead, and the pages call it under the injected name.
+#[test]
+fn nuxt_inject_module() {
+    migrates(
+        "nuxt_inject_module",
+        &[
+            (
+                "plugins/amplitude.js",
+                "import amplitude from 'amplitude-js';\n\nexport default ({ $config: { amplitudeKey } }, inject) => {\n  amplitude.getInstance().init(amplitudeKey);\n  inject('amplitude', amplitude);\n};\n",
+            ),
+            (
+                "pages/login.vue",
+                "<template>\n  <form @submit.prevent=\"login\" />\n</template>\n\n<script>\nexport default {\n  methods: {\n    login() {\n      this.$amplitude.getInstance().logEvent('login_success', { via: 'form' });\n    },\n  },\n};\n</script>\n",
+            ),
+        ],
+    );
+}
+
+/// A module's exported function returns the client it makes and inits; a store awaits it from a
+/// lazy import of that module. The `return` hands the client out where amp2mp does not follow
+/// it, so the client is left whole, and the store's calls are reported with it.
+#[test]
+fn factory_function_left_whole() {
+    let tmp = tempdir();
+    let dir = write_project(
+        &tmp,
+        &[
+            (
+                "src/analytics/amplitude.ts",
+                "import { createInstance } from '@amplitude/analytics-browser';\n\nexport async function createAmplitude(key: string) {\n  const amp = createInstance();\n  await amp.init(key).promise;\n  return amp;\n}\n",
+            ),
+            (
+                "src/stores/analytics.ts",
+                "export async function start(key: string) {\n  const { createAmplitude } = await import('../analytics/amplitude');\n  const amp = await createAmplitude(key);\n  amp.logEvent('Started');\n}\n",
+            ),
+        ],
+    );
+    let before = texts(&dir);
+    let apply = amp2mp(&dir, &["apply", "--allow-dirty", "."]);
+    assert_eq!(apply.code, 0, "{}", apply.stderr);
+    assert_eq!(texts(&dir), before, "apply changed a client left whole");
+    let (code, findings) = check_json(&dir);
+    assert_eq!(code, 1);
+    let f = finding_at(&findings, "src/stores/analytics.ts", 4)
+        .unwrap_or_else(|| panic!("no finding on the store's call: {findings:#?}"));
+    assert_eq!(
+        f["message"],
+        "Amplitude `logEvent`: left: 1 of 3 uses of the client exported as `createAmplitude` by src/analytics/amplitude.ts cannot be rewritten: src/analytics/amplitude.ts:6: `amp` is used outside a call amp2mp rewrites"
+    );
+}
