@@ -173,17 +173,40 @@ const MAX_LINK_ROUNDS: usize = 4;
 /// over that import a module handing over a client (found by the module's name in their bytes,
 /// then parsed), and the decision per client. The consumers found join `found.targets`.
 fn project_phase(args: &RunArgs, found: &mut discover::Discovered) -> link::Project {
+    // Given some paths of a larger project (a pre-commit hook's changed files), the rest of
+    // it is read as context: its facts link clients, but it is neither rewritten nor reported.
+    let mut context = context_of(args, found);
     let files = found
         .targets
         .iter()
         .chain(&found.others)
+        .chain(&context.targets)
+        .chain(&context.others)
         .map(|t| t.display.clone());
+    let mut configs = found.configs.clone();
+    configs.extend(context.configs.iter().cloned());
+    configs.sort();
+    configs.dedup();
     let mut project = link::Project {
-        resolver: link::Resolver::new(files, read_configs(&found.configs)),
+        resolver: link::Resolver::new(files, read_configs(&configs)),
         ..link::Project::default()
     };
-    project.set_packages(found.manifests.iter().map(|m| m.display.clone()));
+    project.context = context.targets.iter().map(|t| t.display.clone()).collect();
+    project.set_packages(
+        found
+            .manifests
+            .iter()
+            .chain(&context.manifests)
+            .map(|m| m.display.clone()),
+    );
+    found.others.append(&mut context.others);
+    // A file named on the command line is read even when it does not mention Amplitude: it may
+    // use a client another module hands over.
+    project
+        .consumers
+        .extend(found.targets.iter().map(|t| t.display.clone()));
     let mut facts = facts_of(args, &found.targets, &project);
+    facts.append(&mut facts_of(args, &context.targets, &project));
     for _ in 0..MAX_LINK_ROUNDS {
         if !project.link(&facts) {
             break;
@@ -204,17 +227,89 @@ fn project_phase(args: &RunArgs, found: &mut discover::Discovered) -> link::Proj
         for t in &more {
             project.consumers.insert(t.display.clone());
         }
-        found.targets.extend(more);
+        // A file of the run's paths is processed; one read only as context stays context.
+        let (ctx, mine): (Vec<Target>, Vec<Target>) = more
+            .into_iter()
+            .partition(|t| !within(&args.paths, &t.path));
+        project
+            .context
+            .extend(ctx.iter().map(|t| t.display.clone()));
+        context.targets.extend(ctx);
+        found.targets.extend(mine);
         found.targets.sort_by(|a, b| a.display.cmp(&b.display));
         facts = facts_of(args, &found.targets, &project);
+        facts.append(&mut facts_of(args, &context.targets, &project));
     }
     for _ in 0..MAX_LINK_ROUNDS {
         if !project.decide(&facts) {
             break;
         }
         facts = facts_of(args, &found.targets, &project);
+        facts.append(&mut facts_of(args, &context.targets, &project));
     }
     project
+}
+
+/// The rest of the project the run's paths belong to, when they are a part of it: the files
+/// under the nearest directory above them that holds `.git` (else the current directory),
+/// when that directory is the current one or below it, minus the run's own files. Empty when
+/// the run covers the whole project already.
+fn context_of(args: &RunArgs, found: &discover::Discovered) -> discover::Discovered {
+    let none = discover::Discovered::default();
+    let Ok(cwd) = std::env::current_dir() else {
+        return none;
+    };
+    let Some(first) = args.paths.first() else {
+        return none;
+    };
+    let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
+    let abs = |p: &std::path::Path| {
+        let p = cwd.join(p);
+        std::fs::canonicalize(&p).unwrap_or(p)
+    };
+    let start = abs(first);
+    let root = start
+        .ancestors()
+        .find(|d| d.join(".git").exists())
+        .filter(|r| r.starts_with(&cwd))
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_else(|| cwd.clone());
+    if args.paths.iter().any(|p| abs(p) == root) || !start.starts_with(&root) {
+        return none;
+    }
+    let rel = root.strip_prefix(&cwd).unwrap_or(&root);
+    let rel = if rel.as_os_str().is_empty() {
+        std::path::PathBuf::from(".")
+    } else {
+        rel.to_path_buf()
+    };
+    let mut ctx = discover::discover_filtered(
+        &[rel],
+        args.no_ignore,
+        args.jobs.map(usize::from),
+        &worth_reading,
+    );
+    // The run's own files, by what they are (a symlink named on the command line is its
+    // target).
+    let mine: std::collections::HashSet<std::path::PathBuf> = found
+        .targets
+        .iter()
+        .chain(&found.others)
+        .map(|t| abs(&t.path))
+        .collect();
+    ctx.targets.retain(|t| !mine.contains(&abs(&t.path)));
+    ctx.others.retain(|t| !mine.contains(&abs(&t.path)));
+    ctx
+}
+
+/// Whether `path` is one of `paths` or under one of them (no paths: the current directory).
+fn within(paths: &[std::path::PathBuf], path: &std::path::Path) -> bool {
+    if paths.is_empty() {
+        return true;
+    }
+    let canon = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let path = canon(path);
+    paths.iter().any(|p| path.starts_with(canon(p)))
 }
 
 /// The facts of every target, planned with what `project` knows so far.
@@ -431,7 +526,7 @@ enum Loaded {
 /// Reads a code file for analysis, with the prefilter (a file the project phase found to read
 /// a client handed over by another module passes it too) and the skip rules.
 fn load(t: &Target, max_size: u64, project: &link::Project) -> Loaded {
-    let mut r = FileResult {
+    let r = FileResult {
         display: t.display.clone(),
         path: t.path.clone(),
         kind: Some(t.kind),
@@ -440,8 +535,7 @@ fn load(t: &Target, max_size: u64, project: &link::Project) -> Loaded {
     let bytes = match std::fs::read(&t.path) {
         Ok(b) => b,
         Err(e) => {
-            r.error = Some(format!("cannot read it: {}", io_reason(&e)));
-            return Loaded::Done(Some(r));
+            return Loaded::Done(Some(unreadable(r, &e)));
         }
     };
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
@@ -478,6 +572,28 @@ fn looks_minified(kind: Kind, text: &str) -> bool {
             .into_iter()
             .any(|r| long(&text[r])),
     }
+}
+
+/// A file or directory that cannot be read: an error (exit 2), and for `check` a finding, since
+/// nobody can tell whether it uses Amplitude.
+fn unreadable(mut r: FileResult, e: &io::Error) -> FileResult {
+    let why = format!("cannot read it: {}", io_reason(e));
+    r.findings.push(Located {
+        line: 1,
+        column: 1,
+        end_line: 1,
+        end_column: 1,
+        finding: Finding {
+            range: 0..0,
+            rule: rule::UNANALYZED,
+            subject: r.display.clone(),
+            message: format!("not analysed ({why}): amp2mp cannot tell whether it uses Amplitude"),
+            fixable: false,
+            note: None,
+        },
+    });
+    r.error = Some(why);
+    r
 }
 
 /// A skipped file that mentions Amplitude: a warning, and for `check` a finding.

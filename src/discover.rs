@@ -4,7 +4,7 @@
 //! Paths come out relative to the current directory with `/` separators, sorted, so output
 //! order never depends on the walk.
 
-use crate::lang::Kind;
+use crate::lang::{Kind, Lang};
 use std::path::{Component, Path, PathBuf};
 
 /// A file to process.
@@ -204,7 +204,18 @@ fn meet(
 ) -> Option<Met> {
     let e = match entry {
         Ok(e) => e,
-        Err(e) => return Some(Met::Warning(walk_error(&e, cwd))),
+        Err(e) => {
+            // A directory the walk cannot read is a target that fails to load: an error
+            // (exit 2) and, for `check`, an unanalyzed-file finding, never a silent pass.
+            if let Some(dir) = error_path(&e).filter(|p| p.is_dir()) {
+                return Some(Met::Target(target(
+                    &dir,
+                    Kind::Script(Lang::JavaScript),
+                    cwd,
+                )));
+            }
+            return Some(Met::Warning(walk_error(&e, cwd)));
+        }
     };
     if !e.file_type().is_some_and(|t| t.is_file()) {
         return None;
@@ -233,6 +244,17 @@ fn meet(
 fn is_stale_temp(name: &std::ffi::OsStr) -> bool {
     name.to_str()
         .is_some_and(|n| n.starts_with(".amp2mp-") && n.ends_with(".tmp"))
+}
+
+/// The path a walk error is about, if it names one.
+fn error_path(e: &ignore::Error) -> Option<PathBuf> {
+    match e {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        _ => None,
+    }
 }
 
 fn walk_error(e: &ignore::Error, cwd: &Path) -> String {

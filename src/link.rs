@@ -242,7 +242,14 @@ pub struct Project {
     /// The directories of the run's `package.json` files, deepest first: a file's package
     /// scopes the SDK singletons it reaches.
     pub packages: Vec<String>,
+    /// Files read only as context (`check src/a.js` reads the rest of its project): they are
+    /// neither rewritten nor reported, so a client they use is left whole.
+    pub context: HashSet<String>,
 }
+
+/// Why a client used in a context file is left.
+const OUTSIDE_PATHS: &str =
+    "used there, outside this run's paths: run amp2mp on the whole project to migrate it";
 
 impl Project {
     /// Joins the modules' facts: exports (following re-exports) and slots. Whether anything
@@ -329,6 +336,23 @@ impl Project {
                     .push((file.clone(), b.line, &b.reason));
             }
         }
+        // A client used in a context file is not migrated by this run: it is left whole.
+        let in_run: HashSet<&ClientId> = facts
+            .iter()
+            .filter(|(file, _)| !self.context.contains(*file))
+            .flat_map(|(_, f)| f.uses.keys())
+            .collect();
+        for (file, f) in facts
+            .iter()
+            .filter(|(file, _)| self.context.contains(*file))
+        {
+            for id in f.uses.keys().filter(|id| in_run.contains(id)) {
+                blocking
+                    .entry(id)
+                    .or_default()
+                    .push((file.clone(), 0, OUTSIDE_PATHS));
+            }
+        }
         let mut grew = false;
         for (id, mut list) in blocking {
             list.sort();
@@ -342,7 +366,11 @@ impl Project {
                 &name,
                 list.len(),
                 total,
-                &format!("{file}:{line}: {reason}"),
+                &if *line == 0 {
+                    format!("{file}: {reason}")
+                } else {
+                    format!("{file}:{line}: {reason}")
+                },
             );
             if self.left.insert(id.clone(), message).is_none() {
                 grew = true;

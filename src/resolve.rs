@@ -204,7 +204,7 @@ impl<'t> Resolution<'t> {
     pub fn new(tree: &'t Tree, source: &'t str, queries: &Queries, env: &'t Env) -> Resolution<'t> {
         // Names handed over by other modules are not among the search's words: a file that
         // sees any is searched whole.
-        let parts = if env.links() {
+        let parts = if searched_whole(source, env) {
             matches_in(queries, tree.root_node(), source)
         } else {
             matches_by_part(queries, tree.root_node(), source)
@@ -1554,6 +1554,16 @@ fn matches_by_part<'t>(queries: &Queries, root: Node<'t>, source: &'t str) -> [V
     matches_near(queries, root, source)
 }
 
+/// Whether a file is searched whole rather than around words: when it sees names handed over
+/// by other modules, or names a client type (a parameter, property or return typed
+/// `BrowserClient` holds a client under a name no word finds).
+fn searched_whole(source: &str, env: &Env) -> bool {
+    env.links()
+        || CLIENT_TYPES
+            .iter()
+            .any(|t| memchr::memmem::find(source.as_bytes(), t.as_bytes()).is_some())
+}
+
 /// The search around words of [`matches_by_part`], whatever the file's size.
 fn matches_near<'t>(queries: &Queries, root: Node<'t>, source: &'t str) -> [Vec<Match<'t>>; 5] {
     let mut search = Search::new(queries, root, source);
@@ -1588,9 +1598,12 @@ pub fn near_agrees_with_whole(lang: crate::lang::Lang, source: &str) -> Result<(
     let Some(tree) = crate::lang::parse(lang, source) else {
         return Ok(());
     };
+    let env = Env::default();
+    if searched_whole(source, &env) {
+        return Ok(());
+    }
     let queries = crate::queries::for_lang(lang).map_err(str::to_string)?;
     let root = tree.root_node();
-    let env = Env::default();
     let near = Resolution::from_matches(
         &tree,
         source,

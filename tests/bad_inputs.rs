@@ -166,3 +166,31 @@ fn an_empty_file_and_an_empty_tree_are_fine() {
     );
     assert_eq!(std::fs::read(tmp.path().join("empty.js")).unwrap(), b"");
 }
+
+#[test]
+fn an_unreadable_directory_is_an_error_and_a_finding() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    put(tmp.path(), "a.js", CALL);
+    put(tmp.path(), "locked/b.js", CALL);
+    let locked = tmp.path().join("locked");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let readable = std::fs::read_dir(&locked).is_ok();
+    let out = amp2mp(tmp.path(), &["check", "--format", "json", "."]);
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    if readable {
+        // Running as root: permissions do not stop reads, so there is nothing to test here.
+        eprintln!("skipped: this user can read a mode-000 directory");
+        return;
+    }
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let log: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let f = &log["findings"][1];
+    assert_eq!(f["path"], "locked", "{}", out.stdout);
+    assert_eq!(f["rule"], "unanalyzed-file");
+    assert_eq!(
+        f["message"],
+        "not analysed (cannot read it: permission denied): amp2mp cannot tell whether it uses Amplitude"
+    );
+    assert_eq!(log["summary"]["errors"], 1);
+}

@@ -399,8 +399,9 @@ fn apply_refuses_files_with_uncommitted_changes() {
     assert_eq!(get_str(dir, "src/untracked.ts"), SIMPLE);
     assert_eq!(get_str(dir, "staged.js"), staged);
 
-    // The same refusal when the files are named, and from a subdirectory of the work tree.
-    let out = amp2mp(&dir.join("src"), &["apply", "dirty.js"]);
+    // The same refusal from a subdirectory of the work tree. (Named alone, `dirty.js` would be
+    // left whole: the other files of `src/` use the same client.)
+    let out = amp2mp(&dir.join("src"), &["apply", "."]);
     assert_eq!(out.code, 2);
     assert_eq!(
         out.stderr.lines().next().unwrap(),

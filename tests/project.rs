@@ -1263,3 +1263,45 @@ fn factory_function_left_whole() {
         "Amplitude `logEvent`: left: 1 of 3 uses of the client exported as `createAmplitude` by src/analytics/amplitude.ts cannot be rewritten: src/analytics/amplitude.ts:6: `amp` is used outside a call amp2mp rewrites"
     );
 }
+
+/// `check` and `diff` on some files of a project (a pre-commit hook passes the changed ones)
+/// read the rest of it as context: a consumer is judged with its client's origin known, and a
+/// client with a use outside the paths is left whole, never half-migrated by a partial run.
+#[test]
+fn a_subset_of_paths_reads_the_rest_of_the_project() {
+    let tmp = tempdir();
+    let dir = write_project(
+        &tmp,
+        &[
+            (
+                "src/tracking.js",
+                "import amplitude from 'amplitude-js';\n\namplitude.getInstance().init('KEY');\n\nexport default amplitude.getInstance();\n",
+            ),
+            (
+                "src/pages/home.js",
+                "import analytics from '../tracking';\n\nexport const visit = () => analytics.logEvent('Home Viewed');\n",
+            ),
+        ],
+    );
+    git_init(&dir);
+    let check = amp2mp(&dir, &["check", "src/pages/home.js"]);
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    assert!(
+        check.stdout.starts_with("src/pages/home.js:3:28: amplitude-call: Amplitude `logEvent`: left: 1 of 4 uses of the default `amplitude-js` instance cannot be rewritten: src/tracking.js: used there, outside this run's paths: run amp2mp on the whole project to migrate it\n"),
+        "{}",
+        check.stdout
+    );
+    let before = texts(&dir);
+    for path in ["src/pages/home.js", "src/tracking.js"] {
+        let apply = amp2mp(&dir, &["apply", "--allow-dirty", path]);
+        assert_eq!(apply.code, 0, "{}", apply.stderr);
+        assert_eq!(texts(&dir), before, "apply {path} half-migrated the client");
+    }
+    let whole = amp2mp(&dir, &["diff", "--color", "never", "."]);
+    assert_eq!(
+        whole.stdout.matches("diff --git").count(),
+        2,
+        "{}",
+        whole.stdout
+    );
+}
