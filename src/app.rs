@@ -251,8 +251,9 @@ fn project_phase(args: &RunArgs, found: &mut discover::Discovered) -> link::Proj
 }
 
 /// The rest of the project the run's paths belong to, when they are a part of it: the files
-/// under the nearest directory above them that holds `.git` (else the current directory),
-/// when that directory is the current one or below it, minus the run's own files. Empty when
+/// under the repository's root (else the nearest `package.json`'s directory), when that is the
+/// current directory or below it (else the current directory, inside a repository), minus the
+/// run's own files. Empty when
 /// the run covers the whole project already.
 fn context_of(args: &RunArgs, found: &discover::Discovered) -> discover::Discovered {
     let none = discover::Discovered::default();
@@ -268,12 +269,16 @@ fn context_of(args: &RunArgs, found: &discover::Discovered) -> discover::Discove
         std::fs::canonicalize(&p).unwrap_or(p)
     };
     let start = abs(first);
-    let root = start
-        .ancestors()
-        .find(|d| d.join(".git").exists())
-        .filter(|r| r.starts_with(&cwd))
-        .map(std::path::Path::to_path_buf)
-        .unwrap_or_else(|| cwd.clone());
+    // The repository's root; else the nearest package; else, inside a repository whose root
+    // is above the current directory, the current directory. Outside any project: no context.
+    let marked = |name: &str| start.ancestors().find(|d| d.join(name).exists());
+    let repo = marked(".git");
+    let root = match (repo, marked("package.json")) {
+        (Some(r), _) if r.starts_with(&cwd) => r.to_path_buf(),
+        (_, Some(p)) if p.starts_with(&cwd) => p.to_path_buf(),
+        (Some(_), _) => cwd.clone(),
+        _ => return none,
+    };
     if args.paths.iter().any(|p| abs(p) == root) || !start.starts_with(&root) {
         return none;
     }

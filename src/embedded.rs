@@ -93,6 +93,25 @@ pub fn transform(markup: Markup, text: &str, env: &crate::clients::Env) -> Outco
             .collect(),
         ..UnitDone::default()
     }];
+    // `<script src="…amplitude…">` loads the snippet's global client: it is left with it.
+    let loaders: Vec<(usize, usize)> = done[0]
+        .findings
+        .iter()
+        .filter(|f| f.finding.rule == SCRIPT_SRC)
+        .map(|f| (f.line, f.column))
+        .collect();
+    for (line, column) in loaders {
+        {
+            let id = env.global(&crate::clients::Instance::Default);
+            *done[0].facts.uses.entry(id.clone()).or_default() += 1;
+            done[0].facts.blockers.push(crate::clients::Blocker {
+                client: id,
+                line,
+                column,
+                reason: crate::plan::SNIPPET_LOADED.to_string(),
+            });
+        }
+    }
     for unit in units(markup, &scanned) {
         let blocks: Vec<&Script> = unit
             .blocks
@@ -1381,7 +1400,7 @@ mod tests {
     }
 
     #[test]
-    fn an_inline_loader_snippet_is_reported() {
+    fn an_inline_loader_snippet_is_reported_and_keeps_its_client() {
         let src = "<script>\n(function(e,t){var r=t.createElement('script');r.src='https://cdn.amplitude.com/libs/amplitude-8.21.9-min.gz.js';e.amplitude={}})(window,document);\namplitude.getInstance().init('KEY');\n</script>\n";
         let out = transform(Markup::Html, src, &crate::clients::Env::default());
         let found: Vec<(usize, usize, &str, bool)> = out
@@ -1391,7 +1410,7 @@ mod tests {
             .collect();
         assert_eq!(
             found,
-            vec![(2, 54, SCRIPT_SRC, false), (3, 1, rule::CALL, true)]
+            vec![(2, 54, SCRIPT_SRC, false), (3, 1, rule::CALL, false)]
         );
     }
 

@@ -54,7 +54,8 @@ pub fn transform_file(kind: Kind, source: &str) -> Outcome {
 pub fn transform_file_with(kind: Kind, source: &str, env: &Env) -> Outcome {
     match kind {
         Kind::Script(lang) => transform_with(lang, source, env),
-        Kind::Markup(markup) => embedded::transform(markup, source, env),
+        // A page's blocks and tags are kept whole together too (a loader tag, a block's call).
+        Kind::Markup(markup) => keep_whole(env, |e| embedded::transform(markup, source, e)),
     }
 }
 
@@ -67,11 +68,17 @@ const MAX_ROUNDS: usize = 8;
 /// (every use reported), until no client is half migrated. The blockers of every round are
 /// kept, so the link step can leave the same clients in the other files.
 pub fn transform_with(lang: Lang, source: &str, env: &Env) -> Outcome {
+    keep_whole(env, |e| transform_passes(lang, source, e))
+}
+
+/// Runs `transform` with `env`, then again with every client one of its uses blocked left on
+/// Amplitude, until no new client is blocked.
+fn keep_whole(env: &Env, transform: impl Fn(&Env) -> Outcome) -> Outcome {
     let mut roots: Vec<Blocker> = Vec::new();
     let mut local: Option<Env> = None;
     for _ in 0..MAX_ROUNDS {
         let now = local.as_ref().unwrap_or(env);
-        let mut out = transform_passes(lang, source, now);
+        let mut out = transform(now);
         let new: Vec<Blocker> = out
             .facts
             .blockers

@@ -23,6 +23,9 @@ mod types;
 
 use calls::Done;
 
+/// Why the snippet's global client is left while its loader is Amplitude's.
+pub const SNIPPET_LOADED: &str = "the Amplitude snippet is loaded here: replace it with Mixpanel's snippet, then run amp2mp again to move the calls";
+
 /// Stable rule ids, shared by `check`'s formats.
 pub mod rule {
     pub const IMPORT: &str = "amplitude-import";
@@ -84,6 +87,7 @@ pub fn plan(res: &Resolution, handed: &[HandedOver]) -> Plan {
     p.ambient();
     p.typed_params();
     p.mentions();
+    p.global_reads();
     p.imports();
     p.leftover_uses();
     p.endpoints();
@@ -971,6 +975,13 @@ impl<'r, 't> Planner<'r, 't> {
     /// Amplitude's HTTP APIs and CDN snippet named in strings.
     fn endpoints(&mut self) {
         for hit in crate::endpoints::scan(self.src, self.res.root) {
+            if hit.rule == crate::endpoints::SNIPPET {
+                // The loader is part of the global client: calls moved to `mixpanel` while it
+                // still loads Amplitude would reach an object nothing defines.
+                let id = self.res.env.global(&Instance::Default);
+                self.uses.push(id.clone());
+                self.block(&id, hit.range.start, || SNIPPET_LOADED.to_string());
+            }
             self.findings.push(Finding {
                 range: hit.range,
                 rule: hit.rule,

@@ -45,7 +45,7 @@ function buy(plan: string): void {
 const HTML: &str = "<!doctype html>
 <html>
 <head>
-  <script src=\"https://cdn.amplitude.com/libs/amplitude-8.21.9-min.gz.js\"></script>
+  <meta charset=\"utf-8\">
   <script>amplitude.getInstance().init('API_KEY');</script>
 </head>
 <body>
@@ -60,7 +60,7 @@ const HTML: &str = "<!doctype html>
 const HTML_OUT: &str = "<!doctype html>
 <html>
 <head>
-  <script src=\"https://cdn.amplitude.com/libs/amplitude-8.21.9-min.gz.js\"></script>
+  <meta charset=\"utf-8\">
   <script>mixpanel.init('API_KEY');</script>
 </head>
 <body>
@@ -78,7 +78,7 @@ const DIFF: &str = "diff --git a/public/index.html b/public/index.html
 @@ -2,12 +2,12 @@
  <html>
  <head>
-   <script src=\"https://cdn.amplitude.com/libs/amplitude-8.21.9-min.gz.js\"></script>
+   <meta charset=\"utf-8\">
 -  <script>amplitude.getInstance().init('API_KEY');</script>
 +  <script>mixpanel.init('API_KEY');</script>
  </head>
@@ -124,10 +124,9 @@ fn diff_prints_the_script_changes_only() {
     assert_eq!(out.stdout, DIFF);
     assert_eq!(
         out.stderr,
-        "amp2mp: left for a person (2):\n  \
-         public/index.html:4:3: `<script src=\"https://cdn.amplitude.com/libs/amplitude-8.21.9-min.gz.js\">` loads an Amplitude SDK: load Mixpanel's instead (its snippet, or the `mixpanel-browser` package)\n  \
+        "amp2mp: left for a person (1):\n  \
          public/index.html:8:20: Amplitude `logEvent`: becomes `mixpanel.track` (in the markup, which amp2mp leaves to you)\n\
-         amp2mp: 2 files to change, 4 calls to rewrite (identify 1, init 2, track 1); 2 uses left for a person\n"
+         amp2mp: 2 files to change, 4 calls to rewrite (identify 1, init 2, track 1); 1 use left for a person\n"
     );
     // diff changes nothing.
     assert_eq!(get(tmp.path(), "src/App.vue"), VUE);
@@ -187,12 +186,10 @@ fn check_reports_file_lines_and_columns() {
     assert_eq!(out.code, 1, "{}", out.stderr);
     let html = "public/index.html";
     let vue = "src/App.vue";
-    let (call, import, src) = ("amplitude-call", "amplitude-import", "amplitude-snippet");
+    let (call, import) = ("amplitude-call", "amplitude-import");
     assert_eq!(
         places(&out.stdout),
         vec![
-            // The `<script src>` tag.
-            place(html, 4, 3, 4, 75, src, false),
             // A block on its tags' line: columns count from the start of the file's line.
             place(html, 5, 11, 5, 50, call, true),
             // The `onclick` handler: reported, never rewritten.
@@ -211,10 +208,7 @@ fn check_reports_file_lines_and_columns() {
     assert_eq!(out.code, 1);
     assert_eq!(
         places(&out.stdout),
-        vec![
-            place(html, 4, 3, 4, 75, src, false),
-            place(html, 8, 20, 8, 63, call, false),
-        ]
+        vec![place(html, 8, 20, 8, 63, call, false),]
     );
 }
 
@@ -253,7 +247,7 @@ fn diff_piped_to_git_apply_equals_apply() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(
         out.stderr.lines().last().unwrap(),
-        "amp2mp: 4 files changed, 8 calls rewritten (identify 2, init 4, track 2); 4 uses left for a person"
+        "amp2mp: 4 files changed, 8 calls rewritten (identify 2, init 4, track 2); 2 uses left for a person"
     );
 
     let (by_git, by_apply) = (snapshot(&patched), snapshot(&applied));

@@ -84,6 +84,79 @@ fn mention(string: Node, source: &str) -> Option<Mention> {
 }
 
 impl Planner<'_, '_> {
+    /// `window.amplitude` read outside a call (`if (!window.amplitude) return`): the snippet's
+    /// global itself. It becomes `window.mixpanel` with its client, or is reported.
+    pub(super) fn global_reads(&mut self) {
+        let id = self.res.env.global(&Instance::Default);
+        let left = self.res.env.left.get(&id).cloned();
+        for at in word_offsets(self.src, "amplitude") {
+            let Some(prop) = self.res.root.descendant_for_byte_range(at, at + 9) else {
+                continue;
+            };
+            if prop.kind() != "property_identifier" {
+                continue;
+            }
+            let Some(member) = prop.parent().filter(|m| m.kind() == "member_expression") else {
+                continue;
+            };
+            let is_window = member
+                .child_by_field_name("object")
+                .is_some_and(|o| o.kind() == "identifier" && self.text(o) == "window")
+                && self
+                    .res
+                    .scopes
+                    .resolve("window", self.res.scopes.scope_of(member))
+                    .is_none();
+            let range = member.byte_range();
+            let taken = self.is_gone(member.id(), &range)
+                || self.reported.contains(&member.id())
+                || self
+                    .left_calls
+                    .iter()
+                    .any(|c| c.start <= range.start && range.end <= c.end);
+            // A read that continues (`window.amplitude.getInstance`) belongs to a call amp2mp
+            // planned or reported.
+            let continues = member
+                .parent()
+                .is_some_and(|p| p.kind() == "member_expression" || p.kind() == "call_expression");
+            if !is_window || taken || continues {
+                continue;
+            }
+            self.uses.push(id.clone());
+            match &left {
+                None if self.res.error_ranges.is_empty() => {
+                    self.edits.push(crate::edit::Edit::new(
+                        prop.byte_range(),
+                        "mixpanel".to_string(),
+                    ));
+                    self.findings.push(Finding {
+                        range,
+                        rule: rule::CALL,
+                        subject: "window.amplitude".into(),
+                        message:
+                            "`window.amplitude` (the snippet's global): becomes `window.mixpanel`"
+                                .into(),
+                        fixable: true,
+                        note: None,
+                    });
+                }
+                _ => {
+                    let why = left.clone().unwrap_or_else(|| {
+                        "a syntax error in the file: fix it, then run amp2mp again".into()
+                    });
+                    self.findings.push(Finding {
+                        range,
+                        rule: rule::CALL,
+                        subject: "window.amplitude".into(),
+                        message: format!("`window.amplitude` (the snippet's global): {why}"),
+                        fixable: false,
+                        note: None,
+                    });
+                }
+            }
+        }
+    }
+
     /// Reports every Amplitude package named outside the file's static imports and requires,
     /// and the lazy loads bound like imports (`const a = await import('x')`).
     pub(super) fn mentions(&mut self) {
