@@ -199,6 +199,14 @@ fn project_phase(args: &RunArgs, found: &mut discover::Discovered) -> link::Proj
             .chain(&context.manifests)
             .map(|m| m.display.clone()),
     );
+    project.set_bundles(
+        &found
+            .manifests
+            .iter()
+            .chain(&context.manifests)
+            .filter_map(|m| package_names(&m.display, &m.path))
+            .collect::<Vec<_>>(),
+    );
     found.others.append(&mut context.others);
     // A file named on the command line is read even when it does not mention Amplitude: it may
     // use a client another module hands over.
@@ -305,6 +313,23 @@ fn context_of(args: &RunArgs, found: &discover::Discovered) -> discover::Discove
     ctx.targets.retain(|t| !mine.contains(&abs(&t.path)));
     ctx.others.retain(|t| !mine.contains(&abs(&t.path)));
     ctx
+}
+
+/// A package.json's directory, `name` and dependency names (of every dependency kind).
+fn package_names(display: &str, path: &std::path::Path) -> Option<(String, String, Vec<String>)> {
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+    let name = json["name"].as_str().unwrap_or_default().to_string();
+    let deps = [
+        "dependencies",
+        "devDependencies",
+        "peerDependencies",
+        "optionalDependencies",
+    ]
+    .iter()
+    .filter_map(|k| json[*k].as_object())
+    .flat_map(|o| o.keys().cloned())
+    .collect();
+    Some((link::dir_of(display).to_string(), name, deps))
 }
 
 /// Whether `path` is one of `paths` or under one of them (no paths: the current directory).

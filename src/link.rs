@@ -245,6 +245,10 @@ pub struct Project {
     /// Files read only as context (`check src/a.js` reads the rest of its project): they are
     /// neither rewritten nor reported, so a client they use is left whole.
     pub context: HashSet<String>,
+    /// Package directory → the directory that names its bundle: packages that depend on each
+    /// other (a workspace app and the workspace library it imports) share the SDK's singletons,
+    /// since one bundle holds them both.
+    pub bundles: HashMap<String, String>,
 }
 
 /// Why a client used in a context file is left.
@@ -401,6 +405,49 @@ impl Project {
         }
     }
 
+    /// Joins the packages that depend on each other by name into bundles: `packages` are each
+    /// package's directory, name and dependency names.
+    pub fn set_bundles(&mut self, packages: &[(String, String, Vec<String>)]) {
+        let by_name: HashMap<&str, usize> = packages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !p.1.is_empty())
+            .map(|(i, p)| (p.1.as_str(), i))
+            .collect();
+        let mut parent: Vec<usize> = (0..packages.len()).collect();
+        fn find(parent: &mut [usize], mut i: usize) -> usize {
+            while parent[i] != i {
+                parent[i] = parent[parent[i]];
+                i = parent[i];
+            }
+            i
+        }
+        for (i, p) in packages.iter().enumerate() {
+            for dep in &p.2 {
+                if let Some(&j) = by_name.get(dep.as_str()) {
+                    let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+                    parent[a.max(b)] = a.min(b);
+                }
+            }
+        }
+        let mut name_of: HashMap<usize, &str> = HashMap::new();
+        for (i, p) in packages.iter().enumerate() {
+            let root = find(&mut parent, i);
+            let entry = name_of.entry(root).or_insert(p.0.as_str());
+            if p.0.as_str() < *entry {
+                *entry = p.0.as_str();
+            }
+        }
+        self.bundles = packages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let root = find(&mut parent, i);
+                (p.0.clone(), name_of[&root].to_string())
+            })
+            .collect();
+    }
+
     /// Records the run's `package.json` files (display paths).
     pub fn set_packages(&mut self, manifests: impl IntoIterator<Item = String>) {
         let mut dirs: Vec<String> = manifests
@@ -439,7 +486,7 @@ impl Project {
             .packages
             .iter()
             .find(|d| d.is_empty() || file.starts_with(&format!("{d}/")))
-            .cloned()
+            .map(|d| self.bundles.get(d).unwrap_or(d).clone())
             .unwrap_or_default();
         let mut env = Env {
             file: file.to_string(),

@@ -1305,3 +1305,48 @@ fn a_subset_of_paths_reads_the_rest_of_the_project() {
         whole.stdout
     );
 }
+
+/// A workspace app inits the SDK and imports a workspace library (its dependency by name) that
+/// calls the same SDK: one bundle, one singleton. A use the library keeps on Amplitude keeps
+/// the app's init on Amplitude too.
+#[test]
+fn a_workspace_dependency_shares_the_singleton() {
+    let tmp = tempdir();
+    let dir = write_project(
+        &tmp,
+        &[
+            ("package.json", "{\n  \"private\": true,\n  \"workspaces\": [\"apps/*\", \"packages/*\"]\n}\n"),
+            (
+                "apps/web/package.json",
+                "{\n  \"name\": \"web\",\n  \"dependencies\": {\n    \"@amplitude/analytics-browser\": \"^1.3.0\",\n    \"@acme/lesson\": \"*\"\n  }\n}\n",
+            ),
+            (
+                "apps/web/src/app.ts",
+                "import { init } from '@amplitude/analytics-browser';\n\ninit('KEY');\n",
+            ),
+            (
+                "packages/lesson/package.json",
+                "{\n  \"name\": \"@acme/lesson\",\n  \"dependencies\": {\n    \"@amplitude/analytics-browser\": \"^1.3.0\"\n  }\n}\n",
+            ),
+            (
+                "packages/lesson/src/video.ts",
+                "import { track, setSessionId } from '@amplitude/analytics-browser';\n\nexport function play() {\n  track('Played');\n  setSessionId(0);\n}\n",
+            ),
+        ],
+    );
+    let before = texts(&dir);
+    let apply = amp2mp(&dir, &["apply", "--allow-dirty", "."]);
+    assert_eq!(apply.code, 0, "{}", apply.stderr);
+    assert_eq!(
+        texts(&dir),
+        before,
+        "the app's init moved while the library stays"
+    );
+    let (code, findings) = check_json(&dir);
+    assert_eq!(code, 1);
+    let init = finding_at(&findings, "apps/web/src/app.ts", 3).expect("the init is reported");
+    assert_eq!(
+        init["message"],
+        "Amplitude `init`: left: 1 of 3 uses of the default `@amplitude/analytics-browser` instance in apps/web cannot be rewritten: packages/lesson/src/video.ts:5: `setSessionId`: Mixpanel computes sessions server-side: no equivalent"
+    );
+}
