@@ -213,25 +213,21 @@ fn project_phase(args: &RunArgs, found: &mut discover::Discovered) -> link::Proj
     project
         .consumers
         .extend(found.targets.iter().map(|t| t.display.clone()));
+    let mut timings = Timings::default();
+    let started = std::time::Instant::now();
     let mut facts = facts_of(args, &found.targets, &project);
     facts.append(&mut facts_of(args, &context.targets, &project));
+    timings.facts += started.elapsed();
     for _ in 0..MAX_LINK_ROUNDS {
         if !project.link(&facts) {
             break;
         }
-        let needles = project.needles();
-        let mut more: Vec<Target> = Vec::new();
-        found.others.retain(|t| {
-            let hit = std::fs::read(&t.path).is_ok_and(|b| {
-                needles
-                    .iter()
-                    .any(|n| memchr::memmem::find(&b, n.as_bytes()).is_some())
-            });
-            if hit {
-                more.push(t.clone());
-            }
-            !hit
-        });
+        let started = std::time::Instant::now();
+        let more = targeted_pass(&project.needles(), &mut found.others, args);
+        timings.scanned += found.others.len() + more.len();
+        timings.found += more.len();
+        timings.targeted += started.elapsed();
+        timings.rounds += 1;
         for t in &more {
             project.consumers.insert(t.display.clone());
         }
@@ -245,9 +241,12 @@ fn project_phase(args: &RunArgs, found: &mut discover::Discovered) -> link::Proj
         context.targets.extend(ctx);
         found.targets.extend(mine);
         found.targets.sort_by(|a, b| a.display.cmp(&b.display));
+        let started = std::time::Instant::now();
         facts = facts_of(args, &found.targets, &project);
         facts.append(&mut facts_of(args, &context.targets, &project));
+        timings.facts += started.elapsed();
     }
+    let started = std::time::Instant::now();
     for _ in 0..MAX_LINK_ROUNDS {
         if !project.decide(&facts) {
             break;
@@ -255,7 +254,68 @@ fn project_phase(args: &RunArgs, found: &mut discover::Discovered) -> link::Proj
         facts = facts_of(args, &found.targets, &project);
         facts.append(&mut facts_of(args, &context.targets, &project));
     }
+    timings.decide = started.elapsed();
+    if std::env::var_os("AMP2MP_TIMINGS").is_some() {
+        eprintln!("{}", timings.line(context.targets.len()));
+    }
     project
+}
+
+/// What the project phase spent, for `AMP2MP_TIMINGS=1` (the benchmark reads it).
+#[derive(Default)]
+struct Timings {
+    facts: std::time::Duration,
+    targeted: std::time::Duration,
+    decide: std::time::Duration,
+    rounds: usize,
+    scanned: usize,
+    found: usize,
+}
+
+impl Timings {
+    fn line(&self, context: usize) -> String {
+        format!(
+            "amp2mp: timings: facts {:.3}s; targeted pass {:.3}s ({} rounds, {} files scanned, {} read); decide {:.3}s; {context} context files",
+            self.facts.as_secs_f64(),
+            self.targeted.as_secs_f64(),
+            self.rounds,
+            self.scanned,
+            self.found,
+            self.decide.as_secs_f64()
+        )
+    }
+}
+
+/// The second, targeted pass: the files the prefilter passed over that contain one of
+/// `needles` (the names of modules that hand over a client, and the slots' names), taken out
+/// of `others`, read in parallel.
+fn targeted_pass(needles: &[String], others: &mut Vec<Target>, args: &RunArgs) -> Vec<Target> {
+    use rayon::prelude::*;
+    let finder = aho_corasick::AhoCorasick::new(needles).ok();
+    let hit = |t: &Target| {
+        let Some(f) = &finder else {
+            return false;
+        };
+        std::fs::read(&t.path).is_ok_and(|b| f.is_match(&b))
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.map_or(0, usize::from))
+        .build();
+    let hits: Vec<bool> = match &pool {
+        Ok(p) => p.install(|| others.par_iter().map(hit).collect()),
+        Err(_) => others.iter().map(hit).collect(),
+    };
+    let mut more = Vec::new();
+    let mut kept = Vec::with_capacity(others.len());
+    for (t, h) in std::mem::take(others).into_iter().zip(hits) {
+        if h {
+            more.push(t);
+        } else {
+            kept.push(t);
+        }
+    }
+    *others = kept;
+    more
 }
 
 /// The rest of the project the run's paths belong to, when they are a part of it: the files
