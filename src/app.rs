@@ -248,11 +248,29 @@ fn project_phase(args: &RunArgs, found: &mut discover::Discovered) -> link::Proj
     }
     let started = std::time::Instant::now();
     for _ in 0..MAX_LINK_ROUNDS {
+        let before: std::collections::HashSet<crate::clients::ClientId> =
+            project.left.keys().cloned().collect();
         if !project.decide(&facts) {
             break;
         }
-        facts = facts_of(args, &found.targets, &project);
-        facts.append(&mut facts_of(args, &context.targets, &project));
+        // Only the files that use a client just left plan differently: plan those again.
+        let stale = |t: &&Target| {
+            facts.get(&t.display).is_none_or(|f| {
+                f.uses
+                    .keys()
+                    .any(|id| project.left.contains_key(id) && !before.contains(id))
+            })
+        };
+        let again: Vec<Target> = found
+            .targets
+            .iter()
+            .chain(&context.targets)
+            .filter(stale)
+            .cloned()
+            .collect();
+        timings.replanned += again.len();
+        let fresh = facts_of(args, &again, &project);
+        facts.extend(fresh);
     }
     timings.decide = started.elapsed();
     if std::env::var_os("AMP2MP_TIMINGS").is_some() {
@@ -268,6 +286,7 @@ struct Timings {
     targeted: std::time::Duration,
     decide: std::time::Duration,
     rounds: usize,
+    replanned: usize,
     scanned: usize,
     found: usize,
 }
@@ -275,13 +294,14 @@ struct Timings {
 impl Timings {
     fn line(&self, context: usize) -> String {
         format!(
-            "amp2mp: timings: facts {:.3}s; targeted pass {:.3}s ({} rounds, {} files scanned, {} read); decide {:.3}s; {context} context files",
+            "amp2mp: timings: facts {:.3}s; targeted pass {:.3}s ({} rounds, {} files scanned, {} read); decide {:.3}s ({} files planned again); {context} context files",
             self.facts.as_secs_f64(),
             self.targeted.as_secs_f64(),
             self.rounds,
             self.scanned,
             self.found,
-            self.decide.as_secs_f64()
+            self.decide.as_secs_f64(),
+            self.replanned
         )
     }
 }

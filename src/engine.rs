@@ -232,6 +232,19 @@ fn transform_tree(
         }
         Err(why) => {
             out.error = Some(format!("{why}; the file was left unchanged"));
+            // A file left unchanged keeps every client it uses on Amplitude, in every file.
+            let blockers: Vec<Blocker> = out
+                .facts
+                .uses
+                .keys()
+                .map(|client| Blocker {
+                    client: client.clone(),
+                    line: 1,
+                    column: 1,
+                    reason: format!("this file is left unchanged ({why})"),
+                })
+                .collect();
+            out.facts.blockers.extend(blockers);
             out.rewrites.clear();
             for f in &mut out.findings {
                 if f.finding.fixable {

@@ -90,6 +90,10 @@ impl Planner<'_, '_> {
         let id = self.res.env.global(&Instance::Default);
         let left = self.res.env.left.get(&id).cloned();
         for at in word_offsets(self.src, "amplitude") {
+            // Only `window.amplitude` is of interest: a cheap look before the tree.
+            if !self.src[..at].ends_with("window.") {
+                continue;
+            }
             let Some(prop) = self.res.root.descendant_for_byte_range(at, at + 9) else {
                 continue;
             };
@@ -170,6 +174,10 @@ impl Planner<'_, '_> {
         }
         let mut seen: Vec<usize> = Vec::new();
         for at in word_offsets(self.src, "amplitude") {
+            // A package name starts a string (`'amplitude-js'`) or a scope (`'@amplitude/…'`).
+            if !self.src[..at].ends_with(['\'', '"', '`', '@']) {
+                continue;
+            }
             let Some(frag) = self.res.root.descendant_for_byte_range(at, at + 1) else {
                 continue;
             };
