@@ -231,6 +231,47 @@ pub fn left_message(client: &str, blocking: usize, uses: usize, first: &str) -> 
     format!("left: {blocking} of {uses} {noun} of {client} cannot be rewritten: {first}")
 }
 
+/// The clients left whole, from the messages of the uses reported (each names its client and
+/// the first blocking use, as [`left_message`] writes them): (client, blocking use, uses
+/// reported, files), in the order first met.
+pub fn left_clients<'m>(
+    uses: impl IntoIterator<Item = (&'m str, &'m str)>,
+) -> Vec<(String, String, usize, Vec<String>)> {
+    let mut out: Vec<(String, String, usize, Vec<String>)> = Vec::new();
+    for (file, message) in uses {
+        let Some((_, rest)) = message.split_once("left: ") else {
+            continue;
+        };
+        let Some((_, rest)) = rest
+            .split_once(" uses of ")
+            .or_else(|| rest.split_once(" use of "))
+        else {
+            continue;
+        };
+        let Some((client, first)) = rest.split_once(" cannot be rewritten: ") else {
+            continue;
+        };
+        let first = first
+            .strip_suffix(" (in the markup, which amp2mp leaves to you)")
+            .unwrap_or(first);
+        match out.iter_mut().find(|c| c.0 == client) {
+            Some(c) => {
+                c.2 += 1;
+                if !c.3.iter().any(|f| f == file) {
+                    c.3.push(file.to_string());
+                }
+            }
+            None => out.push((
+                client.to_string(),
+                first.to_string(),
+                1,
+                vec![file.to_string()],
+            )),
+        }
+    }
+    out
+}
+
 impl Env {
     /// The singleton `instance` of a package `family`, in the file's package.
     pub fn shared(&self, family: Family, instance: &Instance) -> ClientId {
@@ -253,5 +294,31 @@ impl Env {
     /// Whether the file sees anything from other modules.
     pub fn links(&self) -> bool {
         !self.imports.is_empty() || !self.slots.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn left_clients_are_grouped_from_messages() {
+        let a = "Amplitude `init`: left: 1 of 3 uses of the default `amplitude-js` instance cannot be rewritten: src/s.js:5: `setSessionId`: no equivalent";
+        let b = "Amplitude `logEvent`: left: 1 of 3 uses of the default `amplitude-js` instance cannot be rewritten: src/s.js:5: `setSessionId`: no equivalent (in the markup, which amp2mp leaves to you)";
+        let got = left_clients([
+            ("src/a.js", a),
+            ("src/b.vue", b),
+            ("src/a.js", a),
+            ("src/c.js", "Amplitude `x`: other"),
+        ]);
+        assert_eq!(
+            got,
+            vec![(
+                "the default `amplitude-js` instance".to_string(),
+                "src/s.js:5: `setSessionId`: no equivalent".to_string(),
+                3,
+                vec!["src/a.js".to_string(), "src/b.vue".to_string()]
+            )]
+        );
     }
 }

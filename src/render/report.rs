@@ -30,6 +30,25 @@ pub fn render(tally: &Tally) -> String {
             out += &format!("| `{}` | {n} |\n", t.method());
         }
     }
+    let clients = crate::clients::left_clients(tally.kept.iter().flat_map(|r| {
+        r.findings
+            .iter()
+            .filter(|f| !f.finding.fixable)
+            .map(move |f| (r.display.as_str(), f.finding.message.as_str()))
+    }));
+    if !clients.is_empty() {
+        out += &format!("\n## Clients left whole ({})\n\n", clients.len());
+        out += "Each is migrated whole or not at all: nothing about it changed, and every use is listed below.\n\n";
+        out += "| client | kept on Amplitude by | files with its uses |\n| --- | --- | --- |\n";
+        for (client, first, _, files) in &clients {
+            out += &format!(
+                "| {} | {} | {} |\n",
+                escape_text(client).replace('|', "\\|"),
+                escape_text(first).replace('|', "\\|"),
+                files.join(", ")
+            );
+        }
+    }
     if !left.is_empty() {
         out += &format!("\n## Left for a person ({})\n\n", left.len());
         for l in &left {

@@ -64,6 +64,27 @@ pub fn render(tally: &Tally, found: &Discovered, mode: Mode) -> String {
             out.push('\n');
         }
     }
+    // The same uses by client: which client was left whole, and the use that keeps it.
+    let clients = crate::clients::left_clients(tally.kept.iter().flat_map(|r| {
+        r.findings
+            .iter()
+            .filter(|f| !f.finding.fixable && r.skipped.is_none())
+            .map(move |f| (r.display.as_str(), f.finding.message.as_str()))
+    }));
+    if !clients.is_empty() {
+        out += &format!("amp2mp: clients left whole ({}):\n", clients.len());
+        for (client, first, _, files) in &clients {
+            let shown: Vec<&str> = files.iter().take(3).map(String::as_str).collect();
+            let more = match files.len().saturating_sub(3) {
+                0 => String::new(),
+                n => format!(" (+{n} more)"),
+            };
+            out += &format!(
+                "  {client}: kept by {first}; its uses are listed above ({}{more})\n",
+                shown.join(", ")
+            );
+        }
+    }
     let notes: Vec<String> = tally
         .kept
         .iter()
