@@ -261,12 +261,18 @@ pub fn left_clients<'m>(
                     c.3.push(file.to_string());
                 }
             }
-            None => out.push((
-                client.to_string(),
-                first.to_string(),
-                1,
-                vec![file.to_string()],
-            )),
+            None => {
+                // The blocking use's own file holds a use too (reported with its own reason).
+                let mut files = vec![file.to_string()];
+                if let Some(at) = first
+                    .split(':')
+                    .next()
+                    .filter(|f| *f != file && f.contains('.'))
+                {
+                    files.push(at.to_string());
+                }
+                out.push((client.to_string(), first.to_string(), 1, files))
+            }
         }
     }
     out
@@ -317,7 +323,11 @@ mod tests {
                 "the default `amplitude-js` instance".to_string(),
                 "src/s.js:5: `setSessionId`: no equivalent".to_string(),
                 3,
-                vec!["src/a.js".to_string(), "src/b.vue".to_string()]
+                vec![
+                    "src/a.js".to_string(),
+                    "src/s.js".to_string(),
+                    "src/b.vue".to_string()
+                ]
             )]
         );
     }

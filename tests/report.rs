@@ -55,3 +55,32 @@ fn an_unwritable_report_is_an_error() {
         "{stderr}"
     );
 }
+
+/// A client left whole is named once, with the use that keeps it and the files with its uses.
+#[test]
+fn report_groups_what_is_left_by_client() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(
+        dir.join("src/tracking.js"),
+        "import amplitude from 'amplitude-js';\n\namplitude.getInstance().init('KEY');\n\nexport default amplitude.getInstance();\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("src/session.js"),
+        "import analytics from './tracking';\n\nexport function restart() {\n  analytics.setSessionId(0);\n}\n",
+    )
+    .unwrap();
+    let (code, stderr) = amp2mp(
+        dir,
+        &["apply", "--allow-dirty", "--report", "MIGRATION.md", "."],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let report = std::fs::read_to_string(dir.join("MIGRATION.md")).unwrap();
+    let section = "## Clients left whole (1)\n\n\
+        Each is migrated whole or not at all: nothing about it changed, and every use is listed below.\n\n\
+        | client | kept on Amplitude by | files with its uses |\n| --- | --- | --- |\n\
+        | the default `amplitude-js` instance | src/session.js:4: `setSessionId`: Mixpanel computes sessions server-side: no equivalent | src/tracking.js, src/session.js |\n";
+    assert!(report.contains(section), "{report}");
+}
