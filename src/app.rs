@@ -688,27 +688,23 @@ fn looks_minified(kind: Kind, text: &str) -> bool {
 /// nobody can tell whether it uses Amplitude.
 fn unreadable(mut r: FileResult, e: &io::Error) -> FileResult {
     let why = format!("cannot read it: {}", io_reason(e));
-    r.findings.push(Located {
-        line: 1,
-        column: 1,
-        end_line: 1,
-        end_column: 1,
-        finding: Finding {
-            range: 0..0,
-            rule: rule::UNANALYZED,
-            subject: r.display.clone(),
-            message: format!("not analysed ({why}): amp2mp cannot tell whether it uses Amplitude"),
-            fixable: false,
-            note: None,
-        },
-    });
+    let message = format!("not analysed ({why}): amp2mp cannot tell whether it uses Amplitude");
+    r.findings.push(unanalyzed(&r.display, message));
     r.error = Some(why);
     r
 }
 
 /// A skipped file that mentions Amplitude: a warning, and for `check` a finding.
 fn skipped(mut r: FileResult, why: String) -> FileResult {
-    r.findings.push(Located {
+    let message = format!("mentions Amplitude but was not analysed: {why}");
+    r.findings.push(unanalyzed(&r.display, message));
+    r.skipped = Some(why);
+    r
+}
+
+/// An `unanalyzed-file` finding on a whole file.
+fn unanalyzed(display: &str, message: String) -> Located {
+    Located {
         line: 1,
         column: 1,
         end_line: 1,
@@ -716,14 +712,12 @@ fn skipped(mut r: FileResult, why: String) -> FileResult {
         finding: Finding {
             range: 0..0,
             rule: rule::UNANALYZED,
-            subject: r.display.clone(),
-            message: format!("mentions Amplitude but was not analysed: {why}"),
+            subject: display.to_string(),
+            message,
             fixable: false,
             note: None,
         },
-    });
-    r.skipped = Some(why);
-    r
+    }
 }
 
 fn stdout(args: &RunArgs) -> anstream::AutoStream<io::StdoutLock<'static>> {

@@ -1209,13 +1209,7 @@ fn typed_parameters<'t>(
 /// The name of the property whose type annotation is `ty` (`amp: BrowserClient | null` in an
 /// interface or a type literal), if any.
 fn annotated_property<'s>(ty: Node, source: &'s str) -> Option<&'s str> {
-    let mut n = ty.parent()?;
-    while matches!(n.kind(), "union_type" | "parenthesized_type") {
-        n = n.parent()?;
-    }
-    if n.kind() != "type_annotation" {
-        return None;
-    }
+    let n = annotation_of(ty)?;
     let sig = n.parent().filter(|p| p.kind() == "property_signature")?;
     let name = sig.child_by_field_name("name")?;
     (name.kind() == "property_identifier").then(|| &source[name.byte_range()])
@@ -1224,13 +1218,7 @@ fn annotated_property<'s>(ty: Node, source: &'s str) -> Option<&'s str> {
 /// The name of the function whose return type is `ty` (`function f(): T`, `const f = (): T =>
 /// …`), and whether it is exported.
 fn annotated_return(ty: Node) -> Option<(Node, bool)> {
-    let mut n = ty.parent()?;
-    while matches!(n.kind(), "union_type" | "parenthesized_type") {
-        n = n.parent()?;
-    }
-    if n.kind() != "type_annotation" {
-        return None;
-    }
+    let n = annotation_of(ty)?;
     let f = n.parent()?;
     let (name, holder) = match f.kind() {
         "function_declaration" => (f.child_by_field_name("name")?, f),
@@ -1251,16 +1239,19 @@ fn annotated_return(ty: Node) -> Option<(Node, bool)> {
     (name.kind() == "identifier").then_some((name, exported))
 }
 
-/// The identifier of the parameter whose type annotation is `ty` (or a union holding it:
-/// `T | null`), if any.
-fn annotated_parameter(ty: Node) -> Option<Node> {
+/// The type annotation `ty` is the type of (also as a member of `T | null`), if any.
+fn annotation_of(ty: Node) -> Option<Node> {
     let mut n = ty.parent()?;
     while matches!(n.kind(), "union_type" | "parenthesized_type") {
         n = n.parent()?;
     }
-    if n.kind() != "type_annotation" {
-        return None;
-    }
+    (n.kind() == "type_annotation").then_some(n)
+}
+
+/// The identifier of the parameter whose type annotation is `ty` (or a union holding it:
+/// `T | null`), if any.
+fn annotated_parameter(ty: Node) -> Option<Node> {
+    let n = annotation_of(ty)?;
     let param = n.parent()?;
     if !matches!(param.kind(), "required_parameter" | "optional_parameter") {
         return None;

@@ -49,15 +49,7 @@ pub(super) fn type_around(node: Node) -> Option<Node> {
 
 /// Whether `word` occurs in `src` as a whole identifier.
 pub(super) fn occurrences(src: &str, word: &str) -> Vec<usize> {
-    let is_ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
-    src.match_indices(word)
-        .filter(|(i, _)| {
-            let before = src[..*i].chars().next_back();
-            let after = src[i + word.len()..].chars().next();
-            !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
-        })
-        .map(|(i, _)| i)
-        .collect()
+    crate::resolve::word_offsets(src, word).collect()
 }
 
 impl Planner<'_, '_> {
